@@ -1,0 +1,71 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "phone-service",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "phone-service", targets: ["PhoneService"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            path: "Sources/CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        // Turns Migrations/*.sql into Swift source at build time, so the binary carries its schema
+        // and the .sql files stay its single source.
+        .executableTarget(name: "EmbedMigrations", path: "Sources/EmbedMigrations"),
+        .plugin(
+            name: "EmbedMigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedMigrations"],
+            path: "Plugins/EmbedMigrationsPlugin"
+        ),
+        .target(
+            name: "PhoneStore",
+            dependencies: ["CSQLite"],
+            path: "Sources/PhoneStore",
+            swiftSettings: strict,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .executableTarget(
+            name: "PhoneService",
+            dependencies: [
+                "PhoneStore",
+                "CMicroHTTPD",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PhoneService",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PhoneStoreTests",
+            dependencies: ["PhoneStore", "CSQLite"],
+            path: "Tests/PhoneStoreTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PhoneServiceTests",
+            dependencies: ["PhoneService", "PhoneStore"],
+            path: "Tests/PhoneServiceTests",
+            swiftSettings: strict
+        ),
+    ]
+)
