@@ -6,4 +6,13 @@
 // SQLITE_TRANSIENT is a macro casting -1 to a function pointer, which Swift cannot import.
 static inline sqlite3_destructor_type CSQLite_transient(void) { return SQLITE_TRANSIENT; }
 
+// Extended result codes are macros built from expressions, which Swift does not import.
+static const int CSQLite_CONSTRAINT_CHECK = SQLITE_CONSTRAINT_CHECK;
+static const int CSQLite_CONSTRAINT_TRIGGER = SQLITE_CONSTRAINT_TRIGGER;
+static const int CSQLite_CONSTRAINT_UNIQUE = SQLITE_CONSTRAINT_UNIQUE;
+static const int CSQLite_CONSTRAINT_PRIMARYKEY = SQLITE_CONSTRAINT_PRIMARYKEY;
+static const int CSQLite_CONSTRAINT_FOREIGNKEY = SQLITE_CONSTRAINT_FOREIGNKEY;
+static const int CSQLite_CONSTRAINT_NOTNULL = SQLITE_CONSTRAINT_NOTNULL;
+static const int CSQLite_CONSTRAINT_DATATYPE = SQLITE_CONSTRAINT_DATATYPE;
+
 #endif

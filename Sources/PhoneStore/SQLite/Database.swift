@@ -1,0 +1,102 @@
+import CSQLite
+
+/// One SQLite connection. Not `Sendable`: a connection is used by one thread at a time, which the
+/// store guarantees by handing each connection to one caller at a time.
+public final class Database {
+    let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+
+    /// Opens (creating when `create` is true) the database at `path`. Connections are opened with
+    /// `SQLITE_OPEN_NOMUTEX`: the store never shares one between threads at the same time.
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(SQLiteError) {
+        var connection: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        let rc = sqlite3_open_v2(path, &connection, flags, nil)
+        guard rc == SQLITE_OK, let connection else {
+            let error = SQLiteError(code: rc, connection: connection, sql: nil)
+            sqlite3_close_v2(connection)
+            throw error
+        }
+        handle = connection
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows we need (pragmas, DDL, transactions).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, connection: handle, sql: sql) }
+    }
+
+    /// A prepared statement for `sql`, cached for the life of the connection.
+    func statement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let cached = statements[sql] { return cached }
+        let statement = try Statement(connection: handle, sql: sql, persistent: true)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `sql` with `values` and calls `row` for each result row.
+    public func query(_ sql: String, _ values: [SQLiteValue] = [], row: (Row) throws -> Void) throws {
+        let statement = try statement(sql)
+        try statement.bind(values)
+        defer { statement.reset() }
+        while try statement.step() { try row(Row(statement: statement)) }
+    }
+
+    /// Runs a statement that returns no rows.
+    public func run(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) {
+        let statement = try statement(sql)
+        try statement.bind(values)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// The first column of the first row, as text, or nil when there is no row.
+    public func scalarText(_ sql: String, _ values: [SQLiteValue] = []) throws -> String? {
+        var result: String?
+        try query(sql, values) { row in if result == nil { result = row.text(0) } }
+        return result
+    }
+
+    /// The first column of the first row, as an integer, or nil when there is no row.
+    public func scalarInt(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int64? {
+        var result: Int64?
+        try query(sql, values) { row in if result == nil { result = row.int(0) } }
+        return result
+    }
+
+    /// Number of rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: commits when it returns, rolls back when it
+    /// throws. IMMEDIATE takes the write lock up front, so a writer waits (busy_timeout) at BEGIN
+    /// rather than failing with SQLITE_BUSY at its first write after reading.
+    public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// The current row of a query, valid only inside the row callback.
+public struct Row {
+    let statement: Statement
+
+    public func text(_ column: Int32) -> String? { statement.text(column) }
+    public func int(_ column: Int32) -> Int64 { statement.int(column) }
+    public func blob(_ column: Int32) -> [UInt8] { statement.blob(column) }
+    public func isNull(_ column: Int32) -> Bool { statement.isNull(column) }
+}

@@ -1,0 +1,29 @@
+import CSQLite
+
+/// A failed SQLite call: the extended result code, the text of `sqlite3_errmsg` read at the failing
+/// call, and the SQL it ran. The extended code is what rule mapping keys on first
+/// (`SQLITE_CONSTRAINT_CHECK`, `SQLITE_CONSTRAINT_TRIGGER`, ...); the message carries the
+/// constraint or trigger name.
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public let extendedCode: Int32
+    public let message: String
+    public let sql: String?
+
+    public var primaryCode: Int32 { extendedCode & 0xff }
+
+    public var description: String {
+        "SQLite error \(extendedCode): \(message)" + (sql.map { " (in: \($0))" } ?? "")
+    }
+
+    init(code: Int32, connection: OpaquePointer?, sql: String?) {
+        self.extendedCode = connection.map { sqlite3_extended_errcode($0) } ?? code
+        self.message = connection.flatMap { sqlite3_errmsg($0).map { String(cString: $0) } } ?? String(cString: sqlite3_errstr(code))
+        self.sql = sql
+    }
+
+    init(extendedCode: Int32, message: String, sql: String? = nil) {
+        self.extendedCode = extendedCode
+        self.message = message
+        self.sql = sql
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+extension PhoneStore {
+    /// The user whose object id or user principal name (without regard to case) is `key`.
+    public func user(key: String) throws -> User? {
+        try read { db in try Self.user(key: key, in: db) }
+    }
+
+    /// Every user, by user principal name.
+    public func users() throws -> [User] {
+        try read { db in
+            var ids: [String] = []
+            try db.query("SELECT id FROM user ORDER BY user_principal_name") { row in ids.append(row.text(0) ?? "") }
+            return try ids.compactMap { try Self.user(key: $0, in: db) }
+        }
+    }
+
+    /// Adds a user; `id` defaults to a new GUID. Returns the stored user.
+    @discardableResult
+    public func addUser(
+        userPrincipalName: String, id: String? = nil, displayName: String? = nil, roles: [DirectoryRole] = []
+    ) throws -> User {
+        let objectID = (id ?? UUID().uuidString).lowercased()
+        let name = displayName ?? String(userPrincipalName.prefix(while: { $0 != "@" }))
+        return try write { db in
+            try db.run(
+                "INSERT INTO user (id, user_principal_name, display_name, created_at) VALUES (?, ?, ?, ?)",
+                [.text(objectID), .text(userPrincipalName), .text(name), .text(Timestamp.now())])
+            for role in Set(roles) {
+                try db.run(
+                    "INSERT INTO user_role (user_id, role_template_id) VALUES (?, ?)", [.text(objectID), .text(role.rawValue)])
+            }
+            guard let user = try Self.user(key: objectID, in: db) else { throw StoreError.userNotFound(objectID) }
+            return user
+        }
+    }
+
+    /// Removes a user with their roles and phone methods.
+    public func removeUser(key: String) throws {
+        try write { db in
+            guard let user = try Self.user(key: key, in: db) else { throw StoreError.userNotFound(key) }
+            try db.run("DELETE FROM user WHERE id = ?", [.text(user.id)])
+        }
+    }
+
+    static func user(key: String, in db: Database) throws -> User? {
+        var found: (id: String, upn: String, name: String)?
+        try db.query(
+            "SELECT id, user_principal_name, display_name FROM user WHERE id = lower(?1) OR user_principal_name = ?1",
+            [.text(key)]
+        ) { row in found = (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "") }
+        guard let found else { return nil }
+        var roles: [String] = []
+        try db.query("SELECT role_template_id FROM user_role WHERE user_id = ? ORDER BY role_template_id", [.text(found.id)]) {
+            row in roles.append(row.text(0) ?? "")
+        }
+        return User(id: found.id, userPrincipalName: found.upn, displayName: found.name, roleTemplateIDs: roles)
+    }
+}

@@ -1,0 +1,34 @@
+/// Every rule the database enforces, named once. The raw value is the constraint, index or
+/// trigger name in `Migrations/`; `StoreError.init(_:)` maps SQLite's failures to these.
+public enum Rule: String, CaseIterable, Sendable {
+    /// UNIQUE(user_id, phone_type): one phone per type per user.
+    case phoneMethodOnePerType = "phone_method_one_per_type"
+    /// Trigger: an alternateMobile needs a mobile.
+    case alternateMobileRequiresMobile = "alternate_mobile_requires_mobile"
+    /// Trigger: the mobile cannot be deleted while an alternateMobile exists.
+    case mobileRequiredByAlternateMobile = "mobile_required_by_alternate_mobile"
+    /// Trigger: a phone's type and owner never change.
+    case phoneTypeImmutable = "phone_type_immutable"
+    /// CHECK: the phone number's form.
+    case phoneNumberFormat = "phone_number_format"
+    /// CHECK: the phone type is one of the three.
+    case phoneTypeValid = "phone_type_valid"
+    /// Unique index: user principal names are unique without regard to case.
+    case userPrincipalNameUnique = "user_principal_name_unique"
+    /// CHECK: a user principal name looks like name@domain.
+    case userPrincipalNameFormat = "user_principal_name_format"
+    /// Primary key / CHECK: a user's object id is a unique lower-case GUID.
+    case userIDUnique = "user_id_unique"
+    case userIDIsGUID = "user_id_is_guid"
+
+    /// The `table.column, ...` list SQLite names in "UNIQUE constraint failed: ..." for rules
+    /// enforced by a UNIQUE constraint or index (SQLite reports columns, not the constraint name).
+    var uniqueColumns: String? {
+        switch self {
+        case .phoneMethodOnePerType: "phone_method.user_id, phone_method.phone_type"
+        case .userPrincipalNameUnique: "user.user_principal_name"
+        case .userIDUnique: "user.id"
+        default: nil
+        }
+    }
+}

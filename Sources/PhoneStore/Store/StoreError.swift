@@ -1,0 +1,49 @@
+import Foundation
+import CSQLite
+
+/// What the store reports. Rule violations come from the database itself and are mapped here, in
+/// one place, from SQLite's extended result code and the constraint or trigger name.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case rule(Rule)
+    case userNotFound(String)
+    case phoneMethodNotFound(PhoneType)
+    case schemaTooNew(found: Int, supported: Int)
+    case notPhoneServiceDatabase
+    case noTenant
+    /// Anything else SQLite reported: a bug or an operational fault, never the caller's input.
+    case database(SQLiteError)
+
+    /// Maps a SQLite failure to a rule when it is one.
+    public init(_ error: SQLiteError) {
+        self = Self.rule(for: error).map(StoreError.rule) ?? .database(error)
+    }
+
+    static func rule(for error: SQLiteError) -> Rule? {
+        switch error.extendedCode {
+        case CSQLite_CONSTRAINT_CHECK, CSQLite_CONSTRAINT_TRIGGER:
+            // "CHECK constraint failed: phone_number_format" / trigger RAISE message "rule_name".
+            let name = error.message.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) }
+            return name.flatMap(Rule.init(rawValue:))
+        case CSQLite_CONSTRAINT_UNIQUE, CSQLite_CONSTRAINT_PRIMARYKEY:
+            let prefix = "UNIQUE constraint failed: "
+            guard error.message.hasPrefix(prefix) else { return nil }
+            let columns = error.message.dropFirst(prefix.count)
+            return Rule.allCases.first { $0.uniqueColumns == String(columns) }
+        default:
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .rule(let rule): "rule violated: \(rule.rawValue)"
+        case .userNotFound(let key): "no user '\(key)'"
+        case .phoneMethodNotFound(let type): "no \(type.rawValue) phone method"
+        case .schemaTooNew(let found, let supported):
+            "the database has schema version \(found), newer than this phone-service supports (\(supported)); upgrade phone-service"
+        case .notPhoneServiceDatabase: "the file is an SQLite database of another application, not phone-service"
+        case .noTenant: "the database has no tenant"
+        case .database(let error): error.description
+        }
+    }
+}
