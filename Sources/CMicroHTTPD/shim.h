@@ -20,6 +20,23 @@ typedef struct CMicroHTTPD_Settings {
     size_t connectionMemoryLimit;
 } CMicroHTTPD_Settings;
 
+// libmicrohttpd's enum constants do not always import into Swift by name; these do.
+static const enum MHD_Result CMicroHTTPD_YES = MHD_YES;
+static const enum MHD_Result CMicroHTTPD_NO = MHD_NO;
+static const enum MHD_ValueKind CMicroHTTPD_HEADER_KIND = MHD_HEADER_KIND;
+static const enum MHD_ValueKind CMicroHTTPD_GET_ARGUMENT_KIND = MHD_GET_ARGUMENT_KIND;
+static const enum MHD_ResponseMemoryMode CMicroHTTPD_RESPMEM_MUST_COPY = MHD_RESPMEM_MUST_COPY;
+
+/// An unescape callback that leaves the URL as sent. libmicrohttpd's default decodes %XX in the
+/// whole path before routing, which would turn an encoded '/' inside a segment into a separator;
+/// phone-service decodes each path segment on its own instead.
+static size_t CMicroHTTPD_keepEscaped(void *cls, struct MHD_Connection *c, char *s) {
+    (void)cls; (void)c;
+    size_t n = 0;
+    while (s[n] != '\0') n++;
+    return n;
+}
+
 static inline struct MHD_Daemon *CMicroHTTPD_start(
     const CMicroHTTPD_Settings *s,
     MHD_AccessHandlerCallback handler, void *handlerContext,
@@ -34,6 +51,7 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(
         MHD_OPTION_CONNECTION_TIMEOUT, s->connectionTimeoutSeconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->connectionMemoryLimit,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
+        MHD_OPTION_UNESCAPE_CALLBACK, CMicroHTTPD_keepEscaped, NULL,
         MHD_OPTION_END);
 }
 

@@ -11,6 +11,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 
     public var primaryCode: Int32 { extendedCode & 0xff }
 
+    /// Another connection held the lock past `busy_timeout`: worth retrying, not a bug.
+    public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+
     public var description: String {
         "SQLite error \(extendedCode): \(message)" + (sql.map { " (in: \($0))" } ?? "")
     }

@@ -1,0 +1,53 @@
+import PhoneStore
+
+/// Graph's permission rules for phone methods (spec §4): scopes or application roles first, then,
+/// for a delegated caller acting on another user, the caller's directory roles against the target.
+enum Authorizer {
+    /// How the caller may see the target's numbers.
+    enum Visibility: Sendable, Equatable {
+        case full
+        /// Authentication Administrators see numbers masked.
+        case masked
+    }
+
+    /// Refuses a caller who could not do `need` to anyone, before the target is looked up, so a
+    /// refused caller learns nothing about which users exist.
+    static func precheck(_ principal: Principal, _ need: Need) throws(GraphError) {
+        let granted: Bool
+        switch principal.kind {
+        case .application(let roles):
+            granted = !roles.isDisjoint(with: need == .read ? Permission.readAll : Permission.writeAll)
+        case .delegated(_, let scopes, _):
+            switch need {
+            case .read: granted = !scopes.isDisjoint(with: Permission.readSelf)
+            case .write: granted = !scopes.isDisjoint(with: Permission.writeSelf)
+            case .createOrUpdate: granted = !scopes.isDisjoint(with: Permission.writeAll)
+            }
+        }
+        guard granted else { throw .accessDenied }
+    }
+
+    /// Decides whether `principal` may do `need` to `target`'s phones.
+    static func authorize(_ principal: Principal, _ need: Need, target: User) throws(GraphError) -> Visibility {
+        try precheck(principal, need)
+        switch principal.kind {
+        case .application:
+            return .full
+        case .delegated(let userID, let scopes, let roleIDs):
+            if userID == target.id {
+                // Current docs: nobody adds or changes phones on their own account.
+                guard need != .createOrUpdate else { throw .accessDenied }
+                return .full
+            }
+            let all = need == .read ? Permission.readAll : Permission.writeAll
+            guard !scopes.isDisjoint(with: all) else { throw .accessDenied }
+            let roles = Set(roleIDs.compactMap(DirectoryRole.init(rawValue:)))
+            if roles.contains(.globalAdministrator) || roles.contains(.privilegedAuthenticationAdministrator) {
+                return .full
+            }
+            if need == .read && roles.contains(.globalReader) { return .full }
+            if roles.contains(.authenticationAdministrator) && !target.isAdministrator { return .masked }
+            throw .accessDenied
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import PhoneStore
+
+/// Verifies the bearer token of a request against the tenant: HS256 signature with the tenant's
+/// key, then `aud`, `tid`, `exp`/`nbf` (with five minutes of clock skew), then reads who is calling.
+struct TokenVerifier: Sendable {
+    static let audiences: Set<String> = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]
+    static let clockSkew: Double = 300
+
+    let tenant: Tenant
+
+    static let empty = GraphError.unauthenticated("Access token is empty.")
+    static let notAJWT = GraphError.unauthenticated("CompactToken parsing failed with error code: 80049217")
+    static let invalid = GraphError.unauthenticated("Access token validation failure.")
+    static let lifetime = GraphError.unauthenticated("Lifetime validation failed, the token is expired.")
+
+    /// The caller behind an `Authorization` header value.
+    func principal(authorization: String?, now: Double = Date().timeIntervalSince1970) throws(GraphError) -> Principal {
+        guard let authorization else { throw Self.empty }
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Self.empty }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty else { throw Self.empty }
+
+        let claims: JSONValue
+        do {
+            claims = try JWT.verify(token, key: tenant.signingKey)
+        } catch .malformed {
+            throw Self.notAJWT
+        } catch {
+            throw Self.invalid
+        }
+        return try principal(claims: claims, now: now)
+    }
+
+    func principal(claims: JSONValue, now: Double) throws(GraphError) -> Principal {
+        guard case .string(let tid) = claims["tid"], tid.lowercased() == tenant.id else { throw Self.invalid }
+        guard case .string(let audience) = claims["aud"], Self.audiences.contains(audience) else { throw Self.invalid }
+        guard case .number(let expires) = claims["exp"] else { throw Self.invalid }
+        guard now < expires + Self.clockSkew else { throw Self.lifetime }
+        switch claims["nbf"] {
+        case .none: break
+        case .number(let notBefore): guard now >= notBefore - Self.clockSkew else { throw Self.lifetime }
+        case .some: throw Self.invalid
+        }
+        let appID = Self.string(claims["appid"]) ?? Self.string(claims["azp"]) ?? ""
+
+        if let scp = claims["scp"] {
+            guard case .string(let scopes) = scp, case .string(let oid) = claims["oid"], !oid.isEmpty else {
+                throw Self.invalid
+            }
+            let wids: Set<String>
+            switch claims["wids"] {
+            case .none: wids = []
+            case .array(let values): wids = Set(values.compactMap { Self.string($0)?.lowercased() })
+            case .some: throw Self.invalid
+            }
+            return Principal(
+                kind: .delegated(
+                    userID: oid.lowercased(), scopes: Set(scopes.split(separator: " ").map(String.init)),
+                    roleTemplateIDs: wids),
+                appID: appID)
+        }
+        guard case .array(let values) = claims["roles"] else { throw Self.invalid }
+        return Principal(kind: .application(roles: Set(values.compactMap { Self.string($0) })), appID: appID)
+    }
+
+    private static func string(_ value: JSONValue?) -> String? {
+        if case .string(let text) = value { return text }
+        return nil
+    }
+}

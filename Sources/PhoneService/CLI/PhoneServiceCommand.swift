@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import PhoneStore
+
+/// `phone-service`: the emulator and the tools to set up its tenant.
+@main
+struct PhoneServiceCommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "phone-service",
+        abstract: "A persistent emulator of Microsoft Graph's phone authentication methods API.",
+        version: version,
+        subcommands: [Serve.self, UserCommand.self, TokenCommand.self]
+    )
+}
+
+/// The `--db` option every subcommand takes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file (created when missing).")
+    var db: String = "./phone-service.db"
+
+    @Option(name: .long, help: "full (fsync every commit; survives power loss) or normal (faster; survives crashes).")
+    var durability: Durability = .full
+
+    func open() throws -> PhoneStore {
+        try cliStep { try PhoneStore(path: db, durability: durability) }
+    }
+}
+
+extension Durability: ExpressibleByArgument {}
+
+/// Runs a command-line step; on failure prints one line on stderr and exits non-zero.
+func cliStep<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("phone-service: error: \(describe(error))\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+/// A readable sentence for an error, for the command line.
+func describe(_ error: any Error) -> String {
+    switch error {
+    case let error as StoreError:
+        switch error {
+        case .rule(let rule): GraphError(rule).message
+        case .userNotFound(let key): "no user '\(key)' in this tenant"
+        default: error.description
+        }
+    case let error as CustomStringConvertible: error.description
+    default: "\(error)"
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PhoneStore
+
+/// `phone-service serve`: opens the database and serves the API until SIGTERM or SIGINT.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the Graph API on HOST:PORT.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on: HOST:PORT, [IPv6]:PORT; port 0 picks a free port.")
+    var listen: String = "127.0.0.1:8080"
+    @Option(help: "HTTP worker threads (default: the number of cores, at least 2).") var threads: Int?
+    @Option(name: .customLong("max-connections"), help: "Connections open at once.") var maxConnections = 1000
+    @Option(name: .customLong("max-connections-per-ip"), help: "Connections from one address.")
+    var maxConnectionsPerIP = 500
+    @Option(name: .customLong("connection-timeout"), help: "Seconds an idle connection stays open.")
+    var connectionTimeout = 30
+
+    func validate() throws {
+        guard (threads ?? 1) >= 1, maxConnections >= 1, maxConnectionsPerIP >= 1, connectionTimeout >= 1 else {
+            throw ValidationError("thread, connection and timeout settings must be at least 1")
+        }
+    }
+
+    func run() throws {
+        // Block the stop signals before any thread starts, so every thread inherits the mask and
+        // only `sigwait` below receives them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        var logger = Logger(label: "phone-service") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .info
+        let store = try database.open()
+        let socket = try cliStep { try ListenSocket.bind(listen) }
+        var limits = HTTPServer.Limits()
+        if let threads { limits.threads = threads }
+        limits.maximumConnections = maxConnections
+        limits.maximumConnectionsPerIP = maxConnectionsPerIP
+        limits.connectionTimeoutSeconds = connectionTimeout
+        let application = Application(store: store, logger: logger)
+        let server = HTTPServer(
+            socket: socket, limits: limits, handler: application.handle, tooLarge: application.tooLarge)
+        try cliStep { try server.start() }
+        logger.notice(
+            "listening",
+            metadata: [
+                "address": "\(socket.displayAddress)", "db": "\(database.db)", "tenant": "\(store.tenant.id)",
+                "durability": "\(database.durability.rawValue)", "schema": "\(store.schemaVersion)",
+            ])
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.notice("stopping", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
+        server.stop()
+        logger.notice("stopped")
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import PhoneStore
+
+/// `phone-service user add|list|remove`: the tenant's directory.
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage the tenant's users.", subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user; prints the new user's object id.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The user principal name, e.g. alice@contoso.com.") var userPrincipalName: String
+        @Option(help: "The object id (a GUID); a new one by default.") var id: String?
+        @Option(name: .customLong("display-name"), help: "The display name.") var displayName: String?
+        @Option(
+            help: ArgumentHelp(
+                "A directory role, by name or template id (repeatable): "
+                    + DirectoryRole.allCases.map(\.name).joined(separator: ", ") + "."))
+        var role: [String] = []
+
+        func run() throws {
+            let roles = try role.map { value in
+                guard let role = DirectoryRole(nameOrTemplateID: value) else {
+                    FileHandle.standardError.write(Data("phone-service: error: unknown role '\(value)'\n".utf8))
+                    throw ExitCode.failure
+                }
+                return role
+            }
+            if let id, UUID(uuidString: id) == nil {
+                FileHandle.standardError.write(Data("phone-service: error: --id '\(id)' is not a GUID\n".utf8))
+                throw ExitCode.failure
+            }
+            let store = try database.open()
+            let user = try cliStep {
+                try store.addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: roles)
+            }
+            print(user.id)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List users: object id, user principal name, display name, roles (tab-separated).")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let store = try database.open()
+            for user in try cliStep({ try store.users() }) {
+                let roles = user.roleTemplateIDs.map { DirectoryRole(rawValue: $0)?.name ?? $0 }
+                print([user.id, user.userPrincipalName, user.displayName, roles.joined(separator: ",")].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a user and their phone methods.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The user's object id or user principal name.") var user: String
+
+        func run() throws {
+            let store = try database.open()
+            try cliStep { try store.removeUser(key: user) }
+        }
+    }
+}

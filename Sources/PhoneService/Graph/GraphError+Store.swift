@@ -1,0 +1,43 @@
+import PhoneStore
+
+extension GraphError {
+    /// The one place store errors become Graph errors. The switch is exhaustive, so a new rule
+    /// cannot ship without a status and a code.
+    init(_ error: StoreError) {
+        switch error {
+        case .rule(let rule): self = GraphError(rule)
+        case .userNotFound(let key): self = .userNotFound(key)
+        case .phoneMethodNotFound(let type): self = .methodNotFound(type.methodID)
+        case .database(let sqlite) where sqlite.isBusy:
+            var busy = GraphError.serviceNotAvailable
+            busy.headers["Retry-After"] = "1"
+            self = busy
+        case .schemaTooNew, .notPhoneServiceDatabase, .noTenant, .database:
+            self = .generalException
+        }
+    }
+
+    init(_ rule: Rule) {
+        switch rule {
+        case .phoneMethodOnePerType:
+            self = .conflict("The user already has a phone method of this phoneType; a user has at most one of each type.")
+        case .alternateMobileRequiresMobile:
+            self = .conflict("An alternateMobile phone method requires a mobile phone method; add the mobile first.")
+        case .mobileRequiredByAlternateMobile:
+            self = .conflict(
+                "The mobile phone method cannot be deleted while an alternateMobile exists; delete the alternateMobile first.")
+        case .phoneTypeImmutable:
+            self = .badRequest("Property 'phoneType' cannot be changed.")
+        case .phoneNumberFormat:
+            self = .badRequest("Invalid phone number. Expected \(PhoneNumber.expectedForm).")
+        case .phoneTypeValid:
+            self = .badRequest("Property 'phoneType' must be mobile, alternateMobile or office.")
+        case .userPrincipalNameUnique, .userIDUnique:
+            self = .conflict("A user with this userPrincipalName or id already exists.")
+        case .userPrincipalNameFormat:
+            self = .badRequest("A userPrincipalName must look like name@domain, without spaces or '/'.")
+        case .userIDIsGUID:
+            self = .badRequest("A user id must be a GUID.")
+        }
+    }
+}

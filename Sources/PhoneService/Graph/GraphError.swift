@@ -1,0 +1,68 @@
+/// An error as Graph reports it: an HTTP status, an error code and a message, sent in Graph's
+/// error envelope. Every failure a request can meet becomes one of these in `Application`.
+struct GraphError: Error, Sendable, Equatable {
+    var status: Int
+    var code: String
+    var message: String
+    /// Extra response headers (`Allow`, `Retry-After`).
+    var headers: [String: String] = [:]
+
+    static func badRequest(_ message: String) -> GraphError {
+        GraphError(status: 400, code: "badRequest", message: message)
+    }
+
+    static func segmentNotFound(_ segment: String) -> GraphError {
+        GraphError(status: 400, code: "BadRequest", message: "Resource not found for the segment '\(segment)'.")
+    }
+
+    static func invalidVersion(_ version: String) -> GraphError {
+        GraphError(status: 400, code: "BadRequest", message: "Invalid version: \(version)")
+    }
+
+    static func methodNotAllowed(allow: [String]) -> GraphError {
+        GraphError(
+            status: 405, code: "Request_BadRequest",
+            message: "Specified HTTP method is not allowed for the request target.",
+            headers: ["Allow": allow.joined(separator: ", ")])
+    }
+
+    static func unauthenticated(_ message: String) -> GraphError {
+        GraphError(status: 401, code: "InvalidAuthenticationToken", message: message)
+    }
+
+    static let accessDenied = GraphError(status: 403, code: "accessDenied", message: "Request Authorization failed")
+
+    static func userNotFound(_ key: String) -> GraphError {
+        GraphError(
+            status: 404, code: "Request_ResourceNotFound",
+            message: "Resource '\(key)' does not exist or one of its queried reference-property objects are not present.")
+    }
+
+    static func methodNotFound(_ id: String) -> GraphError {
+        GraphError(status: 404, code: "itemNotFound", message: "The phone method '\(id)' was not found for this user.")
+    }
+
+    static func conflict(_ message: String) -> GraphError {
+        GraphError(status: 409, code: "conflict", message: message)
+    }
+
+    static let bodyTooLarge = GraphError(
+        status: 413, code: "requestEntityTooLarge", message: "The request body is larger than the limit of 65536 bytes.")
+
+    static let headersTooLarge = GraphError(
+        status: 431, code: "requestHeaderFieldsTooLarge",
+        message: "The request headers are larger than the limit of 16384 bytes.")
+
+    static func unsupportedMediaType(_ found: String?) -> GraphError {
+        GraphError(
+            status: 415, code: "unsupportedMediaType",
+            message: "The request body must be JSON with 'Content-Type: application/json'"
+                + (found.map { "; found '\($0)'." } ?? "; no Content-Type was sent."))
+    }
+
+    static let generalException = GraphError(
+        status: 500, code: "generalException", message: "An internal error occurred. The request was not completed.")
+
+    static let serviceNotAvailable = GraphError(
+        status: 503, code: "serviceNotAvailable", message: "The service is temporarily unavailable. Try again later.")
+}

@@ -1,0 +1,191 @@
+import CMicroHTTPD
+import Foundation
+
+/// The HTTP front end: libmicrohttpd with a thread pool over epoll, keep-alive, and explicit
+/// limits. This is the only file that talks to libmicrohttpd. Each request is gathered in full
+/// (body up to `Limits.maximumBodySize`) and handed to `handler` on the pool thread that read it.
+final class HTTPServer: @unchecked Sendable {
+    // @unchecked: `daemon` is written once in `start()` before any callback can run and cleared in
+    // `stop()` after libmicrohttpd has stopped calling back; `handler` and `limits` are immutable.
+    typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+
+    struct Limits: Sendable {
+        var threads: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        var maximumConnections: Int = 1000
+        var maximumConnectionsPerIP: Int = 500
+        var connectionTimeoutSeconds: Int = 30
+        /// Per-connection memory for the request line, headers and read buffer: room for bearer
+        /// tokens of several KB (the header limit below is checked by the application).
+        var connectionMemoryLimit: Int = 128 * 1024
+        var maximumBodySize: Int = 64 * 1024
+    }
+
+    let socket: ListenSocket
+    let limits: Limits
+    let handler: Handler
+    /// Answers a body over `maximumBodySize`, built by the application (its error envelope).
+    let tooLarge: Handler
+    private var daemon: OpaquePointer?
+
+    init(socket: ListenSocket, limits: Limits, handler: @escaping Handler, tooLarge: @escaping Handler) {
+        self.socket = socket
+        self.limits = limits
+        self.handler = handler
+        self.tooLarge = tooLarge
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case startFailed
+        var description: String { "libmicrohttpd could not start on the listening socket" }
+    }
+
+    func start() throws(Failure) {
+        var settings = CMicroHTTPD_Settings()
+        settings.flags =
+            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+            | MHD_USE_SUSPEND_RESUME.rawValue
+        settings.listenFD = socket.fd
+        settings.threadPoolSize = UInt32(limits.threads)
+        settings.connectionLimit = UInt32(limits.maximumConnections)
+        settings.perIPConnectionLimit = UInt32(limits.maximumConnectionsPerIP)
+        settings.connectionTimeoutSeconds = UInt32(limits.connectionTimeoutSeconds)
+        settings.connectionMemoryLimit = limits.connectionMemoryLimit
+        // Unretained: the server outlives its daemon (stop() runs before the server goes away).
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        guard let started = CMicroHTTPD_start(&settings, accessHandler, context, requestCompleted, nil) else {
+            throw .startFailed
+        }
+        daemon = started
+    }
+
+    /// Stops accepting, then stops the daemon (which waits for its threads).
+    func stop() {
+        guard let daemon else { return }
+        _ = MHD_quiesce_daemon(daemon)
+        MHD_stop_daemon(daemon)
+        self.daemon = nil
+    }
+
+    deinit { stop() }
+
+    fileprivate func respond(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+        let mhdResponse = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), CMicroHTTPD_RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse else { return CMicroHTTPD_NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        for header in response.headers {
+            MHD_add_response_header(mhdResponse, header.name, header.value)
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+}
+
+/// What one request gathers across libmicrohttpd's calls to the access handler.
+private final class RequestState {
+    var body: [UInt8] = []
+    var tooLarge = false
+}
+
+/// libmicrohttpd's access handler. It is called first with no body (`*state == NULL`), then once per
+/// chunk of body, then once more with `*uploadSize == 0`; answering on that last call keeps the
+/// connection alive (answering on the first call makes libmicrohttpd close it).
+private func accessHandler(
+    context: UnsafeMutableRawPointer?, connection: OpaquePointer?, url: UnsafePointer<CChar>?,
+    method: UnsafePointer<CChar>?, version: UnsafePointer<CChar>?, uploadData: UnsafePointer<CChar>?,
+    uploadSize: UnsafeMutablePointer<Int>?, state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> MHD_Result {
+    guard let context, let connection, let url, let method, let uploadSize, let state else { return CMicroHTTPD_NO }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+
+    guard let existing = state.pointee else {
+        let fresh = RequestState()
+        if let length = MHD_lookup_connection_value(connection, CMicroHTTPD_HEADER_KIND, "Content-Length"),
+            let declared = Int(String(cString: length)), declared > server.limits.maximumBodySize
+        {
+            fresh.tooLarge = true
+        }
+        // Retained until `requestCompleted` releases it.
+        state.pointee = Unmanaged.passRetained(fresh).toOpaque()
+        return CMicroHTTPD_YES
+    }
+    let request = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+
+    if uploadSize.pointee > 0 {
+        if !request.tooLarge, let uploadData {
+            if request.body.count + uploadSize.pointee > server.limits.maximumBodySize {
+                request.tooLarge = true
+                request.body = []
+            } else {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: uploadSize.pointee) {
+                    request.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: uploadSize.pointee))
+                }
+            }
+        }
+        uploadSize.pointee = 0
+        return CMicroHTTPD_YES
+    }
+
+    var httpRequest = HTTPRequest(
+        method: String(cString: method), path: String(cString: url), query: queryArguments(of: connection),
+        headers: headers(of: connection), body: request.body)
+    request.body = []
+    if request.tooLarge {
+        httpRequest.body = []
+        return server.respond(server.tooLarge(httpRequest), on: connection)
+    }
+    return server.respond(server.handler(httpRequest), on: connection)
+}
+
+/// Releases the per-request state when libmicrohttpd is done with a request.
+private func requestCompleted(
+    context: UnsafeMutableRawPointer?, connection: OpaquePointer?, state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    reason: MHD_RequestTerminationCode
+) {
+    guard let state, let existing = state.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(existing).release()
+    state.pointee = nil
+}
+
+/// Collects a connection's values of one kind (headers or query arguments) through
+/// libmicrohttpd's iterator, which takes a C function pointer and a context.
+private final class ValueCollector {
+    var pairs: [(name: String, value: String)] = []
+}
+
+private func values(of connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
+    let collector = ValueCollector()
+    withExtendedLifetime(collector) {
+        _ = MHD_get_connection_values(
+            connection, kind,
+            { context, _, key, value in
+                guard let context, let key else { return CMicroHTTPD_YES }
+                let collector = Unmanaged<ValueCollector>.fromOpaque(context).takeUnretainedValue()
+                collector.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+                return CMicroHTTPD_YES
+            }, Unmanaged.passUnretained(collector).toOpaque())
+    }
+    return collector.pairs
+}
+
+/// Header names lower-cased; repeated headers joined with ", " as RFC 9110 allows.
+private func headers(of connection: OpaquePointer) -> [String: String] {
+    var headers: [String: String] = [:]
+    for (name, value) in values(of: connection, kind: CMicroHTTPD_HEADER_KIND) {
+        let key = name.lowercased()
+        headers[key] = headers[key].map { $0 + ", " + value } ?? value
+    }
+    return headers
+}
+
+/// Query arguments, percent-decoded here because libmicrohttpd's unescaping is turned off. An
+/// argument that does not decode is kept as sent, and the application rejects it as unknown.
+private func queryArguments(of connection: OpaquePointer) -> [(name: String, value: String)] {
+    values(of: connection, kind: CMicroHTTPD_GET_ARGUMENT_KIND).map { pair in
+        (
+            PercentEncoding.decode(Substring(pair.name), plusIsSpace: true) ?? pair.name,
+            PercentEncoding.decode(Substring(pair.value), plusIsSpace: true) ?? pair.value
+        )
+    }
+}

@@ -1,0 +1,68 @@
+import PhoneStore
+
+/// A create or update body: a JSON object with `phoneNumber` and `phoneType`, plus the
+/// `@odata.type` Microsoft's SDKs always add. Everything else is refused by name.
+struct PhoneMethodBody: Sendable, Equatable {
+    static let odataType = "#microsoft.graph.phoneAuthenticationMethod"
+
+    var phoneNumber: String?
+    var phoneType: PhoneType?
+
+    static func parse(_ request: HTTPRequest, version: APIVersion) throws(GraphError) -> PhoneMethodBody {
+        guard !request.body.isEmpty else {
+            throw .badRequest("The request body is empty; send a JSON object with phoneNumber and phoneType.")
+        }
+        let contentType = request.header("content-type")
+        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else { throw .unsupportedMediaType(contentType) }
+
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(request.body)
+        } catch {
+            throw .badRequest(error.message)
+        }
+        guard case .object(let members) = document else {
+            throw .badRequest("The request body must be a JSON object.")
+        }
+        var body = PhoneMethodBody()
+        for (name, value) in members {
+            switch name {
+            case "@odata.type":
+                guard case .string(let type) = value, type == odataType else {
+                    throw .badRequest("'@odata.type' must be '\(odataType)'.")
+                }
+            case "phoneNumber":
+                guard case .string(let number) = value else {
+                    throw .badRequest("Property 'phoneNumber' must be a string.")
+                }
+                guard PhoneNumber.isValid(number) else { throw invalidNumber(number) }
+                body.phoneNumber = number
+            case "phoneType":
+                guard case .string(let typeName) = value else {
+                    throw .badRequest("Property 'phoneType' must be a string.")
+                }
+                guard let type = PhoneType(rawValue: typeName) else {
+                    throw .badRequest(
+                        "Property 'phoneType' has the invalid value '\(typeName)'; use mobile, alternateMobile or office.")
+                }
+                body.phoneType = type
+            case "id", "smsSignInState":
+                throw .badRequest("Property '\(name)' is read-only and cannot be set.")
+            case "createdDateTime" where version == .beta, "lastUsedDateTime" where version == .beta:
+                throw .badRequest("Property '\(name)' is read-only and cannot be set.")
+            default:
+                throw .badRequest(
+                    "Property '\(name)' does not exist on type 'microsoft.graph.phoneAuthenticationMethod'.")
+            }
+        }
+        return body
+    }
+
+    static func invalidNumber(_ number: String) -> GraphError {
+        let e164 = number.hasPrefix("+") && number.dropFirst().allSatisfy(\.isASCII) && !number.contains(" ")
+        let hint = e164 ? " Separate the country code from the number with a space." : ""
+        let shown = number.count > 40 ? String(number.prefix(40)) + "…" : number
+        return .badRequest("Invalid phone number '\(shown)'.\(hint) Expected \(PhoneNumber.expectedForm).")
+    }
+}

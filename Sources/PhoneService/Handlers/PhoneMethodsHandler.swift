@@ -1,0 +1,128 @@
+import PhoneStore
+
+/// The phone methods endpoints: list, get, create, update, delete, and `/authentication/methods`,
+/// for `/users/{id | userPrincipalName}` and `/me`, on both versions.
+struct PhoneMethodsHandler: Sendable {
+    let store: PhoneStore
+
+    /// What a method and route ask for.
+    enum Operation {
+        case list, get, create, update, delete
+    }
+
+    func handle(_ route: PhoneRoute, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
+        throws(GraphError) -> HTTPResponse
+    {
+        let operation = try Self.operation(route, method: request.method)
+        let options = try QueryOptions.parse(request.query, version: route.version, isList: operation == .list)
+        let need: Need =
+            switch operation {
+            case .list, .get: .read
+            case .delete: .write
+            case .create, .update: .createOrUpdate
+            }
+        try Authorizer.precheck(principal, need)
+        let (target, contextKey) = try resolve(route.user, principal: principal)
+        let visibility = try Authorizer.authorize(principal, need, target: target)
+        let representation = PhoneMethodRepresentation(
+            version: route.version, visibility: visibility, select: options.select)
+
+        switch operation {
+        case .list:
+            var methods = try storeCall { try store.phoneMethods(userID: target.id) }
+            if let type = options.phoneType { methods = methods.filter { $0.type == type } }
+            let context = representation.context(userKey: contextKey, collection: route.collection, entity: false)
+            return response.json(
+                status: 200,
+                body: representation.collection(methods, context: context, odataType: route.collection == .methods))
+        case .get:
+            let type = try Self.phoneType(route)
+            guard let method = try storeCall({ try store.phoneMethod(userID: target.id, type: type) }) else {
+                throw .methodNotFound(route.methodID ?? "")
+            }
+            let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
+            return response.json(status: 200, body: representation.entity(method, context: context))
+        case .create:
+            let body = try PhoneMethodBody.parse(request, version: route.version)
+            guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
+            guard let type = body.phoneType else { throw .badRequest("Property 'phoneType' is required.") }
+            let method = try storeCall { try store.createPhoneMethod(userID: target.id, type: type, number: number) }
+            let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
+            return response.json(status: 201, body: representation.entity(method, context: context))
+        case .update:
+            let type = try Self.phoneType(route)
+            let body = try PhoneMethodBody.parse(request, version: route.version)
+            if let sent = body.phoneType, sent != type {
+                throw .badRequest("Property 'phoneType' cannot be changed: this method is '\(type.rawValue)'.")
+            }
+            guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
+            try storeCall { try store.updatePhoneMethod(userID: target.id, type: type, number: number) }
+            return response.noContent()
+        case .delete:
+            let type = try Self.phoneType(route)
+            try storeCall { try store.deletePhoneMethod(userID: target.id, type: type) }
+            return response.noContent()
+        }
+    }
+
+    /// The operation for a route and HTTP method, or 405 with the methods the route allows.
+    static func operation(_ route: PhoneRoute, method: String) throws(GraphError) -> Operation {
+        guard route.action == nil else { throw .segmentNotFound(route.action?.rawValue ?? "") }
+        if route.methodID == nil {
+            let allow = route.collection == .phoneMethods ? ["GET", "POST"] : ["GET"]
+            switch method {
+            case "GET": return .list
+            case "POST" where route.collection == .phoneMethods: return .create
+            default: throw .methodNotAllowed(allow: allow)
+            }
+        }
+        var allow = route.collection == .phoneMethods ? ["GET", "PATCH", "DELETE"] : ["GET"]
+        if route.collection == .phoneMethods && route.version == .beta { allow.append("PUT") }
+        switch method {
+        case "GET": return .get
+        case "PATCH" where route.collection == .phoneMethods: return .update
+        // Older automation uses PUT; beta treats it as PATCH [choice].
+        case "PUT" where route.collection == .phoneMethods && route.version == .beta: return .update
+        case "DELETE" where route.collection == .phoneMethods: return .delete
+        default: throw .methodNotAllowed(allow: allow)
+        }
+    }
+
+    /// The phone type behind the route's method id: ids are fixed per type.
+    static func phoneType(_ route: PhoneRoute) throws(GraphError) -> PhoneType {
+        guard let id = route.methodID, let type = PhoneType(methodID: id) else {
+            throw .methodNotFound(route.methodID ?? "")
+        }
+        return type
+    }
+
+    /// The target user, and the key `@odata.context` shows for it: the URL's key as given, or the
+    /// caller's object id for `/me` [choice].
+    func resolve(_ reference: UserReference, principal: Principal) throws(GraphError) -> (User, String) {
+        switch reference {
+        case .me:
+            guard let userID = principal.userID else {
+                throw .badRequest("/me request is only valid with delegated authentication flow.")
+            }
+            guard let user = try storeCall({ try store.user(key: userID) }) else { throw .userNotFound(userID) }
+            return (user, user.id)
+        case .user(let key):
+            guard let user = try storeCall({ try store.user(key: key) }) else { throw .userNotFound(key) }
+            return (user, key)
+        }
+    }
+}
+
+/// Runs a store call and converts what it throws into Graph's errors, in one place.
+@discardableResult
+func storeCall<T>(_ body: () throws -> T) throws(GraphError) -> T {
+    do {
+        return try body()
+    } catch let error as StoreError {
+        throw GraphError(error)
+    } catch let error as GraphError {
+        throw error
+    } catch {
+        throw .generalException
+    }
+}

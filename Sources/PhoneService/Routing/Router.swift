@@ -1,0 +1,71 @@
+/// Parses request paths. Segments are split on '/' first and percent-decoded one by one, so an
+/// encoded '/' inside a user principal name stays inside its segment. Segment names are matched
+/// without regard to case, as Graph does.
+enum Router {
+    static func route(_ path: String) throws(GraphError) -> Route {
+        var raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        if raw.last == "" { raw = raw.dropLast() }  // a trailing slash
+        var segments: [String] = []
+        for segment in raw {
+            guard let decoded = PercentEncoding.decode(segment) else {
+                throw .badRequest("The path segment '\(segment)' is not valid percent-encoding.")
+            }
+            segments.append(decoded)
+        }
+        guard let first = segments.first, !first.isEmpty else { throw .segmentNotFound("") }
+        guard let version = APIVersion(rawValue: first.lowercased()) else {
+            throw .invalidVersion(first)
+        }
+        var rest = segments.dropFirst()
+
+        let user: UserReference
+        switch rest.first.map({ $0.lowercased() }) {
+        case "me":
+            user = .me
+            rest = rest.dropFirst()
+        case "users":
+            rest = rest.dropFirst()
+            guard let key = rest.first, !key.isEmpty else { throw .segmentNotFound("users") }
+            user = .user(key)
+            rest = rest.dropFirst()
+        case .some:
+            throw .segmentNotFound(rest.first ?? "")
+        case .none:
+            throw .segmentNotFound(first)
+        }
+
+        guard let authentication = rest.first else {
+            throw .segmentNotFound(user == .me ? "me" : "users")
+        }
+        guard authentication.lowercased() == "authentication" else { throw .segmentNotFound(authentication) }
+        rest = rest.dropFirst()
+
+        guard let collectionName = rest.first else { throw .segmentNotFound(authentication) }
+        let collection: MethodCollection
+        switch collectionName.lowercased() {
+        case "phonemethods": collection = .phoneMethods
+        case "methods": collection = .methods
+        default: throw .segmentNotFound(collectionName)
+        }
+        rest = rest.dropFirst()
+
+        var route = PhoneRoute(version: version, user: user, collection: collection)
+        if let id = rest.first {
+            guard !id.isEmpty else { throw .segmentNotFound(collectionName) }
+            route.methodID = id
+            rest = rest.dropFirst()
+        }
+        if let actionName = rest.first {
+            // Accept the namespace-qualified spelling Microsoft's SDKs may send.
+            var name = actionName
+            if name.lowercased().hasPrefix("microsoft.graph.") { name = String(name.dropFirst("microsoft.graph.".count)) }
+            guard let action = PhoneAction.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+                throw .segmentNotFound(actionName)
+            }
+            route.action = action
+            rest = rest.dropFirst()
+        }
+        if let extra = rest.first { throw .segmentNotFound(extra) }
+        return .phone(route)
+    }
+}
