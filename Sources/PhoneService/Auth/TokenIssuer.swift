@@ -23,7 +23,8 @@ struct TokenIssuer: Sendable {
     }
 
     /// An application token with application permissions `roles`.
-    func application(roles: [String], appID: String = defaultAppID, lifetime: Int = 3600, now: Date = Date()) -> String {
+    func application(roles: [String], appID: String = defaultAppID, lifetime: Int = 3600, now: Date = Date()) -> String
+    {
         var claims = common(lifetime: lifetime, now: now, appID: appID)
         claims += [("idtyp", .string("app")), ("roles", .array(roles.map(JSONValue.string)))]
         return JWT.sign(claims: .object(claims), key: tenant.signingKey)

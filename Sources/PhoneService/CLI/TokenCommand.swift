@@ -22,7 +22,9 @@ struct TokenCommand: ParsableCommand {
 
     func validate() throws {
         if app {
-            guard user == nil, scopes == nil else { throw ValidationError("--app takes --roles, not --user or --scopes") }
+            guard user == nil, scopes == nil else {
+                throw ValidationError("--app takes --roles, not --user or --scopes")
+            }
         } else {
             guard user != nil else { throw ValidationError("give --user (delegated) or --app (application)") }
             guard scopes != nil else { throw ValidationError("a delegated token needs --scopes") }

@@ -50,7 +50,9 @@ struct UserCommand: ParsableCommand {
             let store = try database.open()
             for user in try cliStep({ try store.users() }) {
                 let roles = user.roleTemplateIDs.map { DirectoryRole(rawValue: $0)?.name ?? $0 }
-                print([user.id, user.userPrincipalName, user.displayName, roles.joined(separator: ",")].joined(separator: "\t"))
+                print(
+                    [user.id, user.userPrincipalName, user.displayName, roles.joined(separator: ",")].joined(
+                        separator: "\t"))
             }
         }
     }

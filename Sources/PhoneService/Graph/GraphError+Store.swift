@@ -20,12 +20,14 @@ extension GraphError {
     init(_ rule: Rule) {
         switch rule {
         case .phoneMethodOnePerType:
-            self = .conflict("The user already has a phone method of this phoneType; a user has at most one of each type.")
+            self = .conflict(
+                "The user already has a phone method of this phoneType; a user has at most one of each type.")
         case .alternateMobileRequiresMobile:
             self = .conflict("An alternateMobile phone method requires a mobile phone method; add the mobile first.")
         case .mobileRequiredByAlternateMobile:
             self = .conflict(
-                "The mobile phone method cannot be deleted while an alternateMobile exists; delete the alternateMobile first.")
+                "The mobile phone method cannot be deleted while an alternateMobile exists; delete the alternateMobile first."
+            )
         case .phoneTypeImmutable:
             self = .badRequest("Property 'phoneType' cannot be changed.")
         case .phoneNumberFormat:

@@ -35,7 +35,8 @@ struct GraphError: Error, Sendable, Equatable {
     static func userNotFound(_ key: String) -> GraphError {
         GraphError(
             status: 404, code: "Request_ResourceNotFound",
-            message: "Resource '\(key)' does not exist or one of its queried reference-property objects are not present.")
+            message:
+                "Resource '\(key)' does not exist or one of its queried reference-property objects are not present.")
     }
 
     static func methodNotFound(_ id: String) -> GraphError {
@@ -47,7 +48,8 @@ struct GraphError: Error, Sendable, Equatable {
     }
 
     static let bodyTooLarge = GraphError(
-        status: 413, code: "requestEntityTooLarge", message: "The request body is larger than the limit of 65536 bytes.")
+        status: 413, code: "requestEntityTooLarge", message: "The request body is larger than the limit of 65536 bytes."
+    )
 
     static let headersTooLarge = GraphError(
         status: 431, code: "requestHeaderFieldsTooLarge",

@@ -140,7 +140,8 @@ private func accessHandler(
 
 /// Releases the per-request state when libmicrohttpd is done with a request.
 private func requestCompleted(
-    context: UnsafeMutableRawPointer?, connection: OpaquePointer?, state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    context: UnsafeMutableRawPointer?, connection: OpaquePointer?,
+    state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
     reason: MHD_RequestTerminationCode
 ) {
     guard let state, let existing = state.pointee else { return }

@@ -13,7 +13,8 @@ struct ListenSocket: Sendable {
 
         var description: String {
             switch self {
-            case .badAddress(let text): "cannot parse listen address '\(text)': expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
+            case .badAddress(let text):
+                "cannot parse listen address '\(text)': expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
             case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
             }
         }
@@ -93,7 +94,9 @@ struct ListenSocket: Sendable {
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         default: return nil
         }

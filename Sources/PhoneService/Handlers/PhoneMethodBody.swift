@@ -44,7 +44,8 @@ struct PhoneMethodBody: Sendable, Equatable {
                 }
                 guard let type = PhoneType(rawValue: typeName) else {
                     throw .badRequest(
-                        "Property 'phoneType' has the invalid value '\(typeName)'; use mobile, alternateMobile or office.")
+                        "Property 'phoneType' has the invalid value '\(typeName)'; use mobile, alternateMobile or office."
+                    )
                 }
                 body.phoneType = type
             case "id", "smsSignInState":

@@ -27,7 +27,9 @@ struct QueryOptions: Sendable, Equatable {
                 var fields: [String] = []
                 for field in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
                     guard let known = selectable(version).first(where: { $0.lowercased() == field.lowercased() }) else {
-                        throw .badRequest("Could not find a property named '\(field)' on type 'microsoft.graph.phoneAuthenticationMethod'.")
+                        throw .badRequest(
+                            "Could not find a property named '\(field)' on type 'microsoft.graph.phoneAuthenticationMethod'."
+                        )
                     }
                     if !fields.contains(known) { fields.append(known) }
                 }

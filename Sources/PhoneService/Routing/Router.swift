@@ -58,8 +58,11 @@ enum Router {
         if let actionName = rest.first {
             // Accept the namespace-qualified spelling Microsoft's SDKs may send.
             var name = actionName
-            if name.lowercased().hasPrefix("microsoft.graph.") { name = String(name.dropFirst("microsoft.graph.".count)) }
-            guard let action = PhoneAction.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+            if name.lowercased().hasPrefix("microsoft.graph.") {
+                name = String(name.dropFirst("microsoft.graph.".count))
+            }
+            guard let action = PhoneAction.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() })
+            else {
                 throw .segmentNotFound(actionName)
             }
             route.action = action

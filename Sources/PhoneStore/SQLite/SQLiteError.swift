@@ -20,7 +20,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 
     init(code: Int32, connection: OpaquePointer?, sql: String?) {
         self.extendedCode = connection.map { sqlite3_extended_errcode($0) } ?? code
-        self.message = connection.flatMap { sqlite3_errmsg($0).map { String(cString: $0) } } ?? String(cString: sqlite3_errstr(code))
+        self.message =
+            connection.flatMap { sqlite3_errmsg($0).map { String(cString: $0) } }
+            ?? String(cString: sqlite3_errstr(code))
         self.sql = sql
     }
 

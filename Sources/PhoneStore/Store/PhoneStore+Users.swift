@@ -28,7 +28,8 @@ extension PhoneStore {
                 [.text(objectID), .text(userPrincipalName), .text(name), .text(Timestamp.now())])
             for role in Set(roles) {
                 try db.run(
-                    "INSERT INTO user_role (user_id, role_template_id) VALUES (?, ?)", [.text(objectID), .text(role.rawValue)])
+                    "INSERT INTO user_role (user_id, role_template_id) VALUES (?, ?)",
+                    [.text(objectID), .text(role.rawValue)])
             }
             guard let user = try Self.user(key: objectID, in: db) else { throw StoreError.userNotFound(objectID) }
             return user
@@ -51,7 +52,9 @@ extension PhoneStore {
         ) { row in found = (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "") }
         guard let found else { return nil }
         var roles: [String] = []
-        try db.query("SELECT role_template_id FROM user_role WHERE user_id = ? ORDER BY role_template_id", [.text(found.id)]) {
+        try db.query(
+            "SELECT role_template_id FROM user_role WHERE user_id = ? ORDER BY role_template_id", [.text(found.id)]
+        ) {
             row in roles.append(row.text(0) ?? "")
         }
         return User(id: found.id, userPrincipalName: found.upn, displayName: found.name, roleTemplateIDs: roles)

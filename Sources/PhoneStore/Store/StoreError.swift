@@ -1,5 +1,5 @@
-import Foundation
 import CSQLite
+import Foundation
 
 /// What the store reports. Rule violations come from the database itself and are mapped here, in
 /// one place, from SQLite's extended result code and the constraint or trigger name.

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Creates a demo tenant (once), prints tokens and a curl that works, then serves.
+# Environment: DB (database file), LISTEN (HOST:PORT), BIN (the phone-service binary).
+set -euo pipefail
+DB=${DB:-demo/phone-service.db}
+LISTEN=${LISTEN:-127.0.0.1:8080}
+BIN=${BIN:-.build/debug/phone-service}
+mkdir -p "$(dirname "$DB")"
+
+ADMIN=admin@contoso.com
+USER=alice@contoso.com
+if ! "$BIN" user list --db "$DB" | cut -f2 | grep -qix "$ADMIN"; then
+    "$BIN" user add --db "$DB" "$ADMIN" --display-name "Demo Admin" --role privilegedAuthenticationAdministrator >/dev/null
+fi
+if ! "$BIN" user list --db "$DB" | cut -f2 | grep -qix "$USER"; then
+    "$BIN" user add --db "$DB" "$USER" --display-name "Alice" >/dev/null
+fi
+
+ADMIN_TOKEN=$("$BIN" token --db "$DB" --user "$ADMIN" --scopes "UserAuthenticationMethod.ReadWrite.All" --expires 86400)
+USER_TOKEN=$("$BIN" token --db "$DB" --user "$USER" --scopes "UserAuthenticationMethod.ReadWrite" --expires 86400)
+BASE="http://$LISTEN"
+
+cat <<TEXT
+
+phone-service demo tenant in $DB
+  $ADMIN   Privileged Authentication Administrator
+  $USER    a plain user
+
+Admin token (UserAuthenticationMethod.ReadWrite.All, 24 hours):
+export TOKEN=$ADMIN_TOKEN
+
+Alice's own token (UserAuthenticationMethod.ReadWrite, 24 hours):
+export ALICE_TOKEN=$USER_TOKEN
+
+Try, in another terminal:
+curl -s -X POST "$BASE/v1.0/users/alice%40contoso.com/authentication/phoneMethods" \\
+  -H "Authorization: Bearer \$TOKEN" -H "Content-Type: application/json" \\
+  -d '{"phoneNumber": "+1 2065555555", "phoneType": "mobile"}'
+curl -s "$BASE/v1.0/users/alice%40contoso.com/authentication/phoneMethods" -H "Authorization: Bearer \$TOKEN"
+
+Serving on $BASE (Ctrl-C stops).
+TEXT
+exec "$BIN" serve --db "$DB" --listen "$LISTEN"
