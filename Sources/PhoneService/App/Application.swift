@@ -12,12 +12,14 @@ struct Application: Sendable {
     let logger: Logger
     let verifier: TokenVerifier
     let phoneMethods: PhoneMethodsHandler
+    let smsPolicy: SmsPolicyHandler
 
     init(store: PhoneStore, logger: Logger) {
         self.store = store
         self.logger = logger
         self.verifier = TokenVerifier(tenant: store.tenant)
         self.phoneMethods = PhoneMethodsHandler(store: store)
+        self.smsPolicy = SmsPolicyHandler(store: store)
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -58,6 +60,8 @@ struct Application: Sendable {
         switch route {
         case .phone(let phoneRoute):
             return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
+        case .smsPolicy(let version):
+            return try smsPolicy.handle(version, request, principal: caller, response: response)
         }
     }
 

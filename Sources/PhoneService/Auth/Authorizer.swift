@@ -50,4 +50,22 @@ enum Authorizer {
             throw .accessDenied
         }
     }
+
+    /// The SMS policy: reading needs `Policy.Read.All` or `Policy.ReadWrite.AuthenticationMethod`;
+    /// changing it needs the latter, and a delegated caller must also be an Authentication Policy
+    /// Administrator or a Global Administrator.
+    static func authorizePolicy(_ principal: Principal, write: Bool) throws(GraphError) {
+        let needed = write ? Permission.policyWrite : Permission.policyRead
+        switch principal.kind {
+        case .application(let roles):
+            guard !roles.isDisjoint(with: needed) else { throw .accessDenied }
+        case .delegated(_, let scopes, let roleIDs):
+            guard !scopes.isDisjoint(with: needed) else { throw .accessDenied }
+            guard write else { return }
+            let roles = Set(roleIDs.compactMap(DirectoryRole.init(rawValue:)))
+            guard roles.contains(.globalAdministrator) || roles.contains(.authenticationPolicyAdministrator) else {
+                throw .accessDenied
+            }
+        }
+    }
 }

@@ -15,6 +15,11 @@ enum Permission {
     ]).union(writeAll)
     /// Scopes and application roles that write any user's phones.
     static let writeAll: Set<String> = ["UserAuthMethod-Phone.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"]
+
+    /// Scopes and application roles that read the authentication methods policy.
+    static let policyRead: Set<String> = ["Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"]
+    /// Scopes and application roles that change it.
+    static let policyWrite: Set<String> = ["Policy.ReadWrite.AuthenticationMethod"]
 }
 
 /// What a request needs to do to a user's phones.

@@ -11,7 +11,7 @@ struct PhoneServiceCommand: ParsableCommand {
         commandName: "phone-service",
         abstract: "A persistent emulator of Microsoft Graph's phone authentication methods API.",
         version: version,
-        subcommands: [Serve.self, UserCommand.self, TokenCommand.self]
+        subcommands: [Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self]
     )
 }
 

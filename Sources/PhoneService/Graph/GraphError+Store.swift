@@ -8,6 +8,11 @@ extension GraphError {
         case .rule(let rule): self = GraphError(rule)
         case .userNotFound(let key): self = .userNotFound(key)
         case .phoneMethodNotFound(let type): self = .methodNotFound(type.methodID)
+        case .groupNotFound(let key): self = .userNotFound(key)
+        case .smsSignInNeedsMobile(let type):
+            self = .badRequest(
+                "SMS sign-in applies only to the mobile phone method; this method is '\(type.rawValue)'.")
+        case .smsSignInNotAllowedByPolicy: self = .smsSignInNotAllowedByPolicy
         case .database(let sqlite) where sqlite.isBusy:
             var busy = GraphError.serviceNotAvailable
             busy.headers["Retry-After"] = "1"
@@ -40,6 +45,21 @@ extension GraphError {
             self = .badRequest("A userPrincipalName must look like name@domain, without spaces or '/'.")
         case .userIDIsGUID:
             self = .badRequest("A user id must be a GUID.")
+        case .smsSignInNumberUnique:
+            self = .phoneNumberNotUnique
+        case .smsPolicyTargetExists:
+            self = .badRequest("A policy target names a user or group that does not exist.")
+        case .smsPolicyTargetAllUsersIsGroup:
+            self = .badRequest("The target 'all_users' must have targetType 'group'.")
+        case .groupDisplayNameUnique, .groupIDUnique:
+            self = .conflict("A group with this name or id already exists.")
+        case .groupDisplayNameNotEmpty:
+            self = .badRequest("A group needs a name.")
+        case .groupIDIsGUID:
+            self = .badRequest("A group id must be a GUID.")
+        case .smsSignInNumberMatchesMobile, .smsSignInMobileOnly:
+            // The store writes registrations itself from the stored mobile: reaching these is a bug.
+            self = .generalException
         }
     }
 }

@@ -47,6 +47,13 @@ struct GraphError: Error, Sendable, Equatable {
         GraphError(status: 409, code: "conflict", message: message)
     }
 
+    static let phoneNumberNotUnique = GraphError(
+        status: 409, code: "phoneNumberNotUnique",
+        message: "The phone number is already registered for SMS sign-in by another user.")
+
+    static let smsSignInNotAllowedByPolicy = GraphError.badRequest(
+        "Cannot enable SMS sign-in on phone auth method as the credential policy is not enabled on user")
+
     static let bodyTooLarge = GraphError(
         status: 413, code: "requestEntityTooLarge", message: "The request body is larger than the limit of 65536 bytes."
     )

@@ -9,22 +9,7 @@ struct PhoneMethodBody: Sendable, Equatable {
     var phoneType: PhoneType?
 
     static func parse(_ request: HTTPRequest, version: APIVersion) throws(GraphError) -> PhoneMethodBody {
-        guard !request.body.isEmpty else {
-            throw .badRequest("The request body is empty; send a JSON object with phoneNumber and phoneType.")
-        }
-        let contentType = request.header("content-type")
-        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else { throw .unsupportedMediaType(contentType) }
-
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(request.body)
-        } catch {
-            throw .badRequest(error.message)
-        }
-        guard case .object(let members) = document else {
-            throw .badRequest("The request body must be a JSON object.")
-        }
+        let members = try JSONBody.members(of: request, describing: "phoneNumber and phoneType")
         var body = PhoneMethodBody()
         for (name, value) in members {
             switch name {

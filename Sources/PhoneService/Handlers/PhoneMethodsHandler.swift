@@ -7,7 +7,7 @@ struct PhoneMethodsHandler: Sendable {
 
     /// What a method and route ask for.
     enum Operation {
-        case list, get, create, update, delete
+        case list, get, create, update, delete, enableSmsSignIn, disableSmsSignIn
     }
 
     func handle(_ route: PhoneRoute, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
@@ -18,7 +18,7 @@ struct PhoneMethodsHandler: Sendable {
         let need: Need =
             switch operation {
             case .list, .get: .read
-            case .delete: .write
+            case .delete, .enableSmsSignIn, .disableSmsSignIn: .write
             case .create, .update: .createOrUpdate
             }
         try Authorizer.precheck(principal, need)
@@ -47,6 +47,7 @@ struct PhoneMethodsHandler: Sendable {
             guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
             guard let type = body.phoneType else { throw .badRequest("Property 'phoneType' is required.") }
             let method = try storeCall { try store.createPhoneMethod(userID: target.id, type: type, number: number) }
+            try Self.refuseCollision(method)
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
             return response.json(status: 201, body: representation.entity(method, context: context))
         case .update:
@@ -56,18 +57,36 @@ struct PhoneMethodsHandler: Sendable {
                 throw .badRequest("Property 'phoneType' cannot be changed: this method is '\(type.rawValue)'.")
             }
             guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
-            try storeCall { try store.updatePhoneMethod(userID: target.id, type: type, number: number) }
+            let method = try storeCall { try store.updatePhoneMethod(userID: target.id, type: type, number: number) }
+            try Self.refuseCollision(method)
             return response.noContent()
         case .delete:
             let type = try Self.phoneType(route)
             try storeCall { try store.deletePhoneMethod(userID: target.id, type: type) }
             return response.noContent()
+        case .enableSmsSignIn:
+            let type = try Self.phoneType(route)
+            try storeCall { try store.enableSmsSignIn(userID: target.id, type: type) }
+            return response.noContent()
+        case .disableSmsSignIn:
+            let type = try Self.phoneType(route)
+            try storeCall { try store.disableSmsSignIn(userID: target.id, type: type) }
+            return response.noContent()
         }
+    }
+
+    /// A mobile saved for a user the SMS policy allows, whose number another user holds for SMS
+    /// sign-in, is kept, but the request answers 409 `phoneNumberNotUnique`, as the real service does.
+    static func refuseCollision(_ method: PhoneMethod) throws(GraphError) {
+        if method.type == .mobile && method.smsSignInState == .phoneNumberNotUnique { throw .phoneNumberNotUnique }
     }
 
     /// The operation for a route and HTTP method, or 405 with the methods the route allows.
     static func operation(_ route: PhoneRoute, method: String) throws(GraphError) -> Operation {
-        guard route.action == nil else { throw .segmentNotFound(route.action?.rawValue ?? "") }
+        if let action = route.action {
+            guard method == "POST" else { throw .methodNotAllowed(allow: ["POST"]) }
+            return action == .enableSmsSignIn ? .enableSmsSignIn : .disableSmsSignIn
+        }
         if route.methodID == nil {
             let allow = route.collection == .phoneMethods ? ["GET", "POST"] : ["GET"]
             switch method {

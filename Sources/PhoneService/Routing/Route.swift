@@ -31,4 +31,6 @@ struct PhoneRoute: Sendable, Equatable {
 /// What a request path addresses.
 enum Route: Sendable, Equatable {
     case phone(PhoneRoute)
+    /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`.
+    case smsPolicy(APIVersion)
 }

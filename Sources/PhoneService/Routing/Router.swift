@@ -18,6 +18,8 @@ enum Router {
         }
         var rest = segments.dropFirst()
 
+        if rest.first?.lowercased() == "policies" { return try policyRoute(version, rest.dropFirst()) }
+
         let user: UserReference
         switch rest.first.map({ $0.lowercased() }) {
         case "me":
@@ -70,5 +72,20 @@ enum Router {
         }
         if let extra = rest.first { throw .segmentNotFound(extra) }
         return .phone(route)
+    }
+
+    /// `policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`: the only
+    /// policy phone-service emulates.
+    private static func policyRoute(_ version: APIVersion, _ rest: ArraySlice<String>) throws(GraphError) -> Route {
+        let expected = ["authenticationmethodspolicy", "authenticationmethodconfigurations", "sms"]
+        var previous = "policies"
+        for (index, name) in expected.enumerated() {
+            guard rest.count > index else { throw .segmentNotFound(previous) }
+            let segment = rest[rest.startIndex + index]
+            guard segment.lowercased() == name else { throw .segmentNotFound(segment) }
+            previous = segment
+        }
+        if rest.count > expected.count { throw .segmentNotFound(rest[rest.startIndex + expected.count]) }
+        return .smsPolicy(version)
     }
 }

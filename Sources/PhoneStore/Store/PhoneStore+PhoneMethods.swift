@@ -10,7 +10,9 @@ extension PhoneStore {
     }
 
     /// Adds a phone method. The schema refuses a second phone of a type, an alternateMobile
-    /// without a mobile, and a malformed number (`StoreError.rule`).
+    /// without a mobile, and a malformed number (`StoreError.rule`). A mobile of a user the SMS
+    /// policy allows is registered for SMS sign-in; when another user holds the number, the phone
+    /// is saved all the same with `phoneNumberNotUnique`.
     public func createPhoneMethod(userID: String, type: PhoneType, number: String) throws -> PhoneMethod {
         try write { db in
             guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
@@ -21,11 +23,13 @@ extension PhoneStore {
                 VALUES (?, ?, ?, ?, ?)
                 """,
                 [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
+            if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
             return try Self.phoneMethod(userID: userID, type: type, in: db)
         }
     }
 
-    /// Changes a phone method's number.
+    /// Changes a phone method's number. A new number releases a mobile's SMS sign-in registration
+    /// (a trigger) and registers the new one when the policy allows.
     @discardableResult
     public func updatePhoneMethod(userID: String, type: PhoneType, number: String) throws -> PhoneMethod {
         try write { db in
@@ -34,6 +38,7 @@ extension PhoneStore {
                 "UPDATE phone_method SET phone_number = ?, updated_at = ? WHERE user_id = ? AND phone_type = ?",
                 [.text(number), .text(Timestamp.now()), .text(userID), .text(type.rawValue)])
             guard db.changes == 1 else { throw StoreError.phoneMethodNotFound(type) }
+            if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
             return try Self.phoneMethod(userID: userID, type: type, in: db)
         }
     }
@@ -60,28 +65,24 @@ extension PhoneStore {
         return method
     }
 
+    /// The user's phones with the state the `phone_method_state` view derives for each.
     static func phoneMethods(userID: String, in db: Database) throws -> [PhoneMethod] {
-        let allowed = try allowedBySmsPolicy(userID: userID, in: db)
         var methods: [PhoneMethod] = []
         try db.query(
             """
-            SELECT phone_type, phone_number, created_at FROM phone_method WHERE user_id = ?
+            SELECT phone_type, phone_number, created_at, sms_sign_in_state FROM phone_method_state WHERE user_id = ?
             ORDER BY CASE phone_type WHEN 'mobile' THEN 0 WHEN 'alternateMobile' THEN 1 ELSE 2 END
             """,
             [.text(userID)]
         ) { row in
-            guard let type = PhoneType(rawValue: row.text(0) ?? "") else { return }
+            guard let type = PhoneType(rawValue: row.text(0) ?? ""),
+                let state = SmsSignInState(rawValue: row.text(3) ?? "")
+            else { return }
             methods.append(
                 PhoneMethod(
                     userID: userID, type: type, number: row.text(1) ?? "", createdAt: row.text(2) ?? "",
-                    smsSignInState: SmsSignInState.derive(type: type, allowedByPolicy: allowed)))
+                    smsSignInState: state))
         }
         return methods
-    }
-
-    /// Whether the SMS authentication method policy lets this user sign in by SMS. A new tenant's
-    /// policy is disabled, and the policy itself is not stored yet, so nobody is allowed.
-    static func allowedBySmsPolicy(userID: String, in db: Database) throws -> Bool {
-        false
     }
 }

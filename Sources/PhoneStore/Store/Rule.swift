@@ -20,6 +20,22 @@ public enum Rule: String, CaseIterable, Sendable {
     /// Primary key / CHECK: a user's object id is a unique lower-case GUID.
     case userIDUnique = "user_id_unique"
     case userIDIsGUID = "user_id_is_guid"
+    /// Unique partial index: two users never both hold one number for SMS sign-in.
+    case smsSignInNumberUnique = "sms_sign_in_number_unique"
+    /// Trigger: a registration carries its mobile's current number.
+    case smsSignInNumberMatchesMobile = "sms_sign_in_number_matches_mobile"
+    /// CHECK: only a mobile registers for SMS sign-in.
+    case smsSignInMobileOnly = "sms_sign_in_mobile_only"
+    /// Trigger: a policy target names a user or group that exists.
+    case smsPolicyTargetExists = "sms_policy_target_exists"
+    /// CHECK: `all_users` is a group.
+    case smsPolicyTargetAllUsersIsGroup = "sms_policy_target_all_users_is_group"
+    /// Unique index: group names are unique without regard to case.
+    case groupDisplayNameUnique = "group_display_name_unique"
+    case groupDisplayNameNotEmpty = "group_display_name_not_empty"
+    /// Primary key / CHECK: a group's id is a unique lower-case GUID.
+    case groupIDUnique = "group_id_unique"
+    case groupIDIsGUID = "group_id_is_guid"
 
     /// The `table.column, ...` list SQLite names in "UNIQUE constraint failed: ..." for rules
     /// enforced by a UNIQUE constraint or index (SQLite reports columns, not the constraint name).
@@ -28,6 +44,9 @@ public enum Rule: String, CaseIterable, Sendable {
         case .phoneMethodOnePerType: "phone_method.user_id, phone_method.phone_type"
         case .userPrincipalNameUnique: "user.user_principal_name"
         case .userIDUnique: "user.id"
+        case .smsSignInNumberUnique: "sms_sign_in.phone_number"
+        case .groupDisplayNameUnique: "directory_group.display_name"
+        case .groupIDUnique: "directory_group.id"
         default: nil
         }
     }

@@ -7,6 +7,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case rule(Rule)
     case userNotFound(String)
     case phoneMethodNotFound(PhoneType)
+    case groupNotFound(String)
+    /// SMS sign-in can only be enabled or disabled on a mobile.
+    case smsSignInNeedsMobile(PhoneType)
+    /// The SMS policy does not let this user sign in by SMS.
+    case smsSignInNotAllowedByPolicy
     case schemaTooNew(found: Int, supported: Int)
     case notPhoneServiceDatabase
     case noTenant
@@ -39,6 +44,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .rule(let rule): "rule violated: \(rule.rawValue)"
         case .userNotFound(let key): "no user '\(key)'"
         case .phoneMethodNotFound(let type): "no \(type.rawValue) phone method"
+        case .groupNotFound(let key): "no group '\(key)'"
+        case .smsSignInNeedsMobile(let type): "SMS sign-in applies to the mobile only, not \(type.rawValue)"
+        case .smsSignInNotAllowedByPolicy: "the SMS policy does not allow this user to sign in by SMS"
         case .schemaTooNew(let found, let supported):
             "the database has schema version \(found), newer than this phone-service supports (\(supported)); upgrade phone-service"
         case .notPhoneServiceDatabase: "the file is an SQLite database of another application, not phone-service"

@@ -1,0 +1,75 @@
+extension PhoneStore {
+    /// `enableSmsSignIn`: registers the user's mobile for SMS sign-in. Refused for other types, for
+    /// a user outside the SMS policy, and with `.rule(.smsSignInNumberUnique)` when another user
+    /// holds the number (then nothing changes).
+    @discardableResult
+    public func enableSmsSignIn(userID: String, type: PhoneType) throws -> PhoneMethod {
+        try write { db in
+            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+            let method = try Self.phoneMethod(userID: userID, type: type, in: db)
+            guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
+            guard try Self.allowedBySmsPolicy(userID: userID, in: db) else {
+                throw StoreError.smsSignInNotAllowedByPolicy
+            }
+            try db.run(
+                """
+                INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at) VALUES (?, ?, 'registered', ?)
+                ON CONFLICT (user_id) DO UPDATE SET status = 'registered', phone_number = excluded.phone_number,
+                    updated_at = excluded.updated_at
+                """,
+                [.text(userID), .text(method.number), .text(Timestamp.now())])
+            return try Self.phoneMethod(userID: userID, type: type, in: db)
+        }
+    }
+
+    /// `disableSmsSignIn`: releases the mobile's registration and marks SMS sign-in off for it.
+    @discardableResult
+    public func disableSmsSignIn(userID: String, type: PhoneType) throws -> PhoneMethod {
+        try write { db in
+            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+            let method = try Self.phoneMethod(userID: userID, type: type, in: db)
+            guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
+            try db.run(
+                """
+                INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at) VALUES (?, ?, 'disabled', ?)
+                ON CONFLICT (user_id) DO UPDATE SET status = 'disabled', phone_number = excluded.phone_number,
+                    updated_at = excluded.updated_at
+                """,
+                [.text(userID), .text(method.number), .text(Timestamp.now())])
+            return try Self.phoneMethod(userID: userID, type: type, in: db)
+        }
+    }
+
+    /// Whether the SMS policy, as it is now, lets the user sign in by SMS.
+    public func allowedBySmsPolicy(userID: String) throws -> Bool {
+        try read { db in try Self.allowedBySmsPolicy(userID: userID, in: db) }
+    }
+
+    static func allowedBySmsPolicy(userID: String, in db: Database) throws -> Bool {
+        try db.scalarInt("SELECT allowed_by_policy FROM sms_policy_user WHERE user_id = ?", [.text(userID)]) == 1
+    }
+
+    /// Registers the user's mobile for SMS sign-in when the policy allows and it has no
+    /// registration yet (an unchanged number keeps its registration, or its `disabled` mark). A
+    /// number another user holds is not an error here: the phone stays saved and reads back as
+    /// `phoneNumberNotUnique`.
+    static func registerForSmsSignInIfAllowed(userID: String, in db: Database) throws {
+        guard try allowedBySmsPolicy(userID: userID, in: db) else { return }
+        // A savepoint, so that a collision undoes only the registration, not the phone.
+        try db.execute("SAVEPOINT register_sms_sign_in")
+        do {
+            try db.run(
+                """
+                INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at)
+                SELECT user_id, phone_number, 'registered', ? FROM phone_method
+                WHERE user_id = ? AND phone_type = 'mobile'
+                ON CONFLICT (user_id) DO NOTHING
+                """,
+                [.text(Timestamp.now()), .text(userID)])
+            try db.execute("RELEASE register_sms_sign_in")
+        } catch  where StoreError.rule(for: error) == .smsSignInNumberUnique {
+            try db.execute("ROLLBACK TO register_sms_sign_in")
+            try db.execute("RELEASE register_sms_sign_in")
+        }
+    }
+}
