@@ -54,6 +54,7 @@ struct Application: Sendable {
     {
         let headerBytes = request.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 }
         guard headerBytes <= Self.maximumHeaderBytes else { throw .headersTooLarge }
+        if request.path == "/healthz" { return try health(request, response: response) }
         let route = try Router.route(request.path)
         let caller = try verifier.principal(authorization: request.header("authorization"))
         principal = caller
@@ -63,6 +64,23 @@ struct Application: Sendable {
         case .smsPolicy(let version):
             return try smsPolicy.handle(version, request, principal: caller, response: response)
         }
+    }
+
+    /// `GET /healthz`, without a token: 200 when the database answers a read and yields its write
+    /// lock, 503 otherwise. Shows no tenant data.
+    private func health(_ request: HTTPRequest, response: ResponseWriter) throws(GraphError) -> HTTPResponse {
+        guard request.method == "GET" || request.method == "HEAD" else { throw .methodNotAllowed(allow: ["GET"]) }
+        let healthy = (try? store.probe()) != nil
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("status")
+        writer.string(healthy ? "ok" : "unavailable")
+        writer.key("version")
+        writer.string(BuildInfo.version)
+        writer.key("schemaVersion")
+        writer.number(store.schemaVersion)
+        writer.endObject()
+        return response.json(status: healthy ? 200 : 503, body: writer.bytes, contentType: "application/json")
     }
 
     /// One line per request: never the token, never a body.

@@ -5,13 +5,14 @@ import PhoneStore
 /// `phone-service`: the emulator and the tools to set up its tenant.
 @main
 struct PhoneServiceCommand: ParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "phone-service",
         abstract: "A persistent emulator of Microsoft Graph's phone authentication methods API.",
-        version: version,
-        subcommands: [Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self]
+        version: BuildInfo.version,
+        subcommands: [
+            Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self, Check.self,
+            Backup.self, Restore.self,
+        ]
     )
 }
 

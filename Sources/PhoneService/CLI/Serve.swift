@@ -3,12 +3,16 @@ import Foundation
 import Logging
 import PhoneStore
 
-/// `phone-service serve`: opens the database and serves the API until SIGTERM or SIGINT.
+/// `phone-service serve`: opens the database and serves the API until SIGTERM or SIGINT, then
+/// drains in-flight requests, checkpoints the WAL and exits 0. Speaks systemd's notification
+/// protocol when `$NOTIFY_SOCKET` is set and takes a socket from systemd (`LISTEN_FDS`).
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the Graph API on HOST:PORT.")
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "Address to listen on: HOST:PORT, [IPv6]:PORT; port 0 picks a free port.")
+    @Option(
+        help: "Address to listen on: HOST:PORT, [IPv6]:PORT; port 0 picks a free port. Ignored under socket activation."
+    )
     var listen: String = "127.0.0.1:8080"
     @Option(help: "HTTP worker threads (default: the number of cores, at least 2).") var threads: Int?
     @Option(name: .customLong("max-connections"), help: "Connections open at once.") var maxConnections = 1000
@@ -16,11 +20,14 @@ struct Serve: ParsableCommand {
     var maxConnectionsPerIP = 500
     @Option(name: .customLong("connection-timeout"), help: "Seconds an idle connection stays open.")
     var connectionTimeout = 30
+    @Option(name: .customLong("drain-timeout"), help: "Seconds to finish in-flight requests on shutdown.")
+    var drainTimeout: Double = 10
 
     func validate() throws {
         guard (threads ?? 1) >= 1, maxConnections >= 1, maxConnectionsPerIP >= 1, connectionTimeout >= 1 else {
             throw ValidationError("thread, connection and timeout settings must be at least 1")
         }
+        guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
     }
 
     func run() throws {
@@ -34,13 +41,20 @@ struct Serve: ParsableCommand {
 
         var logger = Logger(label: "phone-service") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .info
+        let systemd = SystemdNotifier()
+
         let store = try database.open()
-        let socket = try cliStep { try ListenSocket.bind(listen) }
-        var limits = HTTPServer.Limits()
-        if let threads { limits.threads = threads }
-        limits.maximumConnections = maxConnections
-        limits.maximumConnectionsPerIP = maxConnectionsPerIP
-        limits.connectionTimeoutSeconds = connectionTimeout
+        guard try cliStep({ try store.quickCheck() }) else {
+            FileHandle.standardError.write(
+                Data("phone-service: error: '\(database.db)' fails PRAGMA quick_check\n".utf8))
+            throw ExitCode.failure
+        }
+        let socket: ListenSocket
+        if let fd = SystemdNotifier.activationSocket() {
+            socket = ListenSocket.inherited(fd: fd)
+        } else {
+            socket = try cliStep { try ListenSocket.bind(listen) }
+        }
         let application = Application(store: store, logger: logger)
         let server = HTTPServer(
             socket: socket, limits: limits, handler: application.handle, tooLarge: application.tooLarge)
@@ -51,11 +65,34 @@ struct Serve: ParsableCommand {
                 "address": "\(socket.displayAddress)", "db": "\(database.db)", "tenant": "\(store.tenant.id)",
                 "durability": "\(database.durability.rawValue)", "schema": "\(store.schemaVersion)",
             ])
+        systemd.notify("READY=1\nSTATUS=serving on \(socket.displayAddress), schema \(store.schemaVersion)")
+        let watchdog = Watchdog(store: store, notifier: systemd, logger: logger)
+        watchdog.start()
 
         var received: Int32 = 0
         sigwait(&signals, &received)
-        logger.notice("stopping", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
+        let signal = received == SIGTERM ? "SIGTERM" : "SIGINT"
+        logger.notice("stopping", metadata: ["signal": "\(signal)", "in-flight": "\(server.requestsInFlight)"])
+        systemd.notify("STOPPING=1\nSTATUS=draining")
+        watchdog.stop()
+        server.quiesce()
+        let drained = server.drain(timeout: drainTimeout)
+        logger.notice("drained", metadata: ["complete": "\(drained)", "in-flight": "\(server.requestsInFlight)"])
         server.stop()
+        do {
+            try store.checkpoint()
+        } catch {
+            logger.warning("checkpoint failed", metadata: ["error": "\(error)"])
+        }
         logger.notice("stopped")
+    }
+
+    private var limits: HTTPServer.Limits {
+        var limits = HTTPServer.Limits()
+        if let threads { limits.threads = threads }
+        limits.maximumConnections = maxConnections
+        limits.maximumConnectionsPerIP = maxConnectionsPerIP
+        limits.connectionTimeoutSeconds = connectionTimeout
+        return limits
     }
 }

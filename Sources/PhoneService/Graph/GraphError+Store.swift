@@ -17,7 +17,9 @@ extension GraphError {
             var busy = GraphError.serviceNotAvailable
             busy.headers["Retry-After"] = "1"
             self = busy
-        case .schemaTooNew, .notPhoneServiceDatabase, .noTenant, .database:
+        case .schemaTooNew, .notPhoneServiceDatabase, .noTenant, .database, .restoreSourceMissing,
+            .restoreSourceDamaged,
+            .restoreWouldOverwrite:
             self = .generalException
         }
     }

@@ -21,8 +21,8 @@ struct ResponseWriter: Sendable {
         [("request-id", requestID), ("client-request-id", clientRequestID), ("Cache-Control", "no-cache")]
     }
 
-    func json(status: Int, body: [UInt8]) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", Self.odataContentType)] + commonHeaders, body: body)
+    func json(status: Int, body: [UInt8], contentType: String = odataContentType) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", contentType)] + commonHeaders, body: body)
     }
 
     func noContent() -> HTTPResponse {

@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Foundation
+import Synchronization
 
 /// The HTTP front end: libmicrohttpd with a thread pool over epoll, keep-alive, and explicit
 /// limits. This is the only file that talks to libmicrohttpd. Each request is gathered in full
@@ -26,6 +27,10 @@ final class HTTPServer: @unchecked Sendable {
     /// Answers a body over `maximumBodySize`, built by the application (its error envelope).
     let tooLarge: Handler
     private var daemon: OpaquePointer?
+    /// Requests between their first byte and the end of their response.
+    fileprivate let inFlight = Atomic<Int>(0)
+    /// Set by `quiesce()`: responses carry `Connection: close` so keep-alive clients move on.
+    fileprivate let draining = Atomic<Bool>(false)
 
     init(socket: ListenSocket, limits: Limits, handler: @escaping Handler, tooLarge: @escaping Handler) {
         self.socket = socket
@@ -52,11 +57,32 @@ final class HTTPServer: @unchecked Sendable {
         settings.connectionMemoryLimit = limits.connectionMemoryLimit
         // Unretained: the server outlives its daemon (stop() runs before the server goes away).
         let context = Unmanaged.passUnretained(self).toOpaque()
-        guard let started = CMicroHTTPD_start(&settings, accessHandler, context, requestCompleted, nil) else {
+        guard let started = CMicroHTTPD_start(&settings, accessHandler, context, requestCompleted, context) else {
             throw .startFailed
         }
         daemon = started
     }
+
+    /// Stops accepting new connections; requests already received are still answered, each with
+    /// `Connection: close`.
+    func quiesce() {
+        guard let daemon, !draining.load(ordering: .acquiring) else { return }
+        draining.store(true, ordering: .releasing)
+        let fd = MHD_quiesce_daemon(daemon)
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Waits until no request is in flight or `timeout` seconds pass; true when drained.
+    func drain(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while inFlight.load(ordering: .acquiring) > 0 {
+            guard Date() < deadline else { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+
+    var requestsInFlight: Int { inFlight.load(ordering: .acquiring) }
 
     /// Stops accepting, then stops the daemon (which waits for its threads).
     func stop() {
@@ -78,6 +104,7 @@ final class HTTPServer: @unchecked Sendable {
         for header in response.headers {
             MHD_add_response_header(mhdResponse, header.name, header.value)
         }
+        if draining.load(ordering: .relaxed) { MHD_add_response_header(mhdResponse, "Connection", "close") }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     }
 }
@@ -108,6 +135,7 @@ private func accessHandler(
         }
         // Retained until `requestCompleted` releases it.
         state.pointee = Unmanaged.passRetained(fresh).toOpaque()
+        server.inFlight.add(1, ordering: .relaxed)
         return CMicroHTTPD_YES
     }
     let request = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
@@ -147,6 +175,9 @@ private func requestCompleted(
     guard let state, let existing = state.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(existing).release()
     state.pointee = nil
+    if let context {
+        Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
+    }
 }
 
 /// Collects a connection's values of one kind (headers or query arguments) through

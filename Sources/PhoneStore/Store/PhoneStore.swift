@@ -74,10 +74,10 @@ public final class PhoneStore: @unchecked Sendable {
 
     /// Runs `body` in a write transaction on the writer connection; returns after the commit. A
     /// thrown error rolls the whole transaction back, so a rejected request writes nothing.
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    public func write<T>(transaction: Bool = true, _ body: (Database) throws -> T) throws -> T {
         try writeLock.withLock {
             do {
-                return try writer.immediateTransaction { try body(writer) }
+                return transaction ? try writer.immediateTransaction { try body(writer) } : try body(writer)
             } catch let error as SQLiteError {
                 throw StoreError(error)
             }

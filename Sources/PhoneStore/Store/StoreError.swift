@@ -15,6 +15,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case schemaTooNew(found: Int, supported: Int)
     case notPhoneServiceDatabase
     case noTenant
+    case restoreSourceMissing(String)
+    case restoreSourceDamaged(String)
+    case restoreWouldOverwrite(String)
     /// Anything else SQLite reported: a bug or an operational fault, never the caller's input.
     case database(SQLiteError)
 
@@ -51,6 +54,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "the database has schema version \(found), newer than this phone-service supports (\(supported)); upgrade phone-service"
         case .notPhoneServiceDatabase: "the file is an SQLite database of another application, not phone-service"
         case .noTenant: "the database has no tenant"
+        case .restoreSourceMissing(let path): "no backup at '\(path)'"
+        case .restoreSourceDamaged(let problem): "the backup fails its integrity check: \(problem)"
+        case .restoreWouldOverwrite(let path): "'\(path)' exists; stop the service and pass --force to replace it"
         case .database(let error): error.description
         }
     }

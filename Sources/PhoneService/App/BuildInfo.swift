@@ -1,0 +1,4 @@
+/// What this build is, for `--version` and `/healthz`.
+enum BuildInfo {
+    static let version = "0.2.0"
+}
