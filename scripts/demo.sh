@@ -10,23 +10,25 @@ mkdir -p "$(dirname "$DB")"
 ADMIN=admin@contoso.com
 USER=alice@contoso.com
 if ! "$BIN" user list --db "$DB" | cut -f2 | grep -qix "$ADMIN"; then
-    "$BIN" user add --db "$DB" "$ADMIN" --display-name "Demo Admin" --role privilegedAuthenticationAdministrator >/dev/null
+    "$BIN" user add --db "$DB" "$ADMIN" --display-name "Demo Admin" \
+        --role privilegedAuthenticationAdministrator --role authenticationPolicyAdministrator >/dev/null
 fi
 if ! "$BIN" user list --db "$DB" | cut -f2 | grep -qix "$USER"; then
     "$BIN" user add --db "$DB" "$USER" --display-name "Alice" >/dev/null
 fi
 
-ADMIN_TOKEN=$("$BIN" token --db "$DB" --user "$ADMIN" --scopes "UserAuthenticationMethod.ReadWrite.All" --expires 86400)
+ADMIN_TOKEN=$("$BIN" token --db "$DB" --user "$ADMIN" \
+    --scopes "UserAuthenticationMethod.ReadWrite.All Policy.ReadWrite.AuthenticationMethod" --expires 86400)
 USER_TOKEN=$("$BIN" token --db "$DB" --user "$USER" --scopes "UserAuthenticationMethod.ReadWrite" --expires 86400)
 BASE="http://$LISTEN"
 
 cat <<TEXT
 
 phone-service demo tenant in $DB
-  $ADMIN   Privileged Authentication Administrator
+  $ADMIN   Privileged Authentication Administrator, Authentication Policy Administrator
   $USER    a plain user
 
-Admin token (UserAuthenticationMethod.ReadWrite.All, 24 hours):
+Admin token (UserAuthenticationMethod.ReadWrite.All Policy.ReadWrite.AuthenticationMethod, 24 hours):
 export TOKEN=$ADMIN_TOKEN
 
 Alice's own token (UserAuthenticationMethod.ReadWrite, 24 hours):
