@@ -7,7 +7,7 @@ let package = Package(
     name: "phone-service",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "phone-service", targets: ["PhoneService"])
+        .executable(name: "phone-service", targets: ["phone-service"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,7 +43,9 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedMigrationsPlugin"]
         ),
-        .executableTarget(
+        // The service as a library, so that tests and fuzz targets link it; the executable below is
+        // only its entry point.
+        .target(
             name: "PhoneService",
             dependencies: [
                 "PhoneStore",
@@ -53,6 +55,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/PhoneService",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "phone-service",
+            dependencies: ["PhoneService"],
+            path: "Sources/phone-service",
             swiftSettings: strict
         ),
         .testTarget(

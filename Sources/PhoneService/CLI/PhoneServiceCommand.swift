@@ -3,9 +3,10 @@ import Foundation
 import PhoneStore
 
 /// `phone-service`: the emulator and the tools to set up its tenant.
-@main
-struct PhoneServiceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct PhoneServiceCommand: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "phone-service",
         abstract: "A persistent emulator of Microsoft Graph's phone authentication methods API.",
         version: BuildInfo.version,

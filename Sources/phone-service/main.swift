@@ -1,0 +1,3 @@
+import PhoneService
+
+PhoneServiceCommand.main()
