@@ -2,7 +2,8 @@
 /// `^\+[1-9][0-9]{0,2} [0-9]{1,15}(x[0-9]{1,10})?$`. The same rule is the `phone_number_format`
 /// CHECK in the schema; this copy lets the API explain a rejection before touching the database.
 public enum PhoneNumber {
-    public static let expectedForm = "+{country code} {subscriber number}x{extension}, for example '+1 2065555555' or '+1 2065555555x123'"
+    public static let expectedForm =
+        "+{country code} {subscriber number}x{extension}, for example '+1 2065555555' or '+1 2065555555x123'"
 
     public static func isValid(_ number: String) -> Bool {
         var bytes = number.utf8.makeIterator()
@@ -20,7 +21,7 @@ public enum PhoneNumber {
         var digits = 0
         while let b = bytes.next() {
             if b == UInt8(ascii: "x") {
-                guard digits >= 1 else { return false }
+                guard (1...15).contains(digits) else { return false }
                 var extensionDigits = 0
                 while let e = bytes.next() {
                     guard isDigit(e) else { return false }
