@@ -21,7 +21,7 @@ public enum PhoneNumber {
         var digits = 0
         while let b = bytes.next() {
             if b == UInt8(ascii: "x") {
-                guard digits >= 1 else { return false }
+                guard (1...15).contains(digits) else { return false }
                 var extensionDigits = 0
                 while let e = bytes.next() {
                     guard isDigit(e) else { return false }

@@ -20,10 +20,7 @@ public struct Migrator: Sendable {
     /// Brings `db` up to `latestVersion`; returns the versions it applied.
     @discardableResult
     public func migrate(_ db: Database) throws -> [Int] {
-        let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
-        guard applicationID == 0 || applicationID == Self.applicationID else {
-            throw StoreError.notPhoneServiceDatabase
-        }
+        try Self.requirePhoneServiceDatabase(db)
         try db.execute(
             """
             CREATE TABLE IF NOT EXISTS schema_migration (
@@ -56,5 +53,14 @@ public struct Migrator: Sendable {
             throw StoreError.schemaTooNew(found: current, supported: latestVersion)
         }
         return applied
+    }
+
+    /// Throws `notPhoneServiceDatabase` when the file's `application_id` is another application's
+    /// (0 is a new or unmarked file). Run before anything writes, so a refused file is untouched.
+    static func requirePhoneServiceDatabase(_ db: Database) throws {
+        let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
+        guard applicationID == 0 || applicationID == Self.applicationID else {
+            throw StoreError.notPhoneServiceDatabase
+        }
     }
 }

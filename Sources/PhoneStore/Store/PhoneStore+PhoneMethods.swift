@@ -1,12 +1,19 @@
 extension PhoneStore {
-    /// The user's phone methods: mobile, alternateMobile, office, those that exist.
+    /// The user's phone methods: mobile, alternateMobile, office, those that exist. Throws
+    /// `userNotFound` for an unknown user, like the writes.
     public func phoneMethods(userID: String) throws -> [PhoneMethod] {
-        try read { db in try Self.phoneMethods(userID: userID, in: db) }
+        try read { db in
+            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+            return try Self.phoneMethods(userID: userID, in: db)
+        }
     }
 
-    /// One of the user's phone methods, or nil.
+    /// One of the user's phone methods, or nil. Throws `userNotFound` for an unknown user.
     public func phoneMethod(userID: String, type: PhoneType) throws -> PhoneMethod? {
-        try read { db in try Self.phoneMethods(userID: userID, in: db).first { $0.type == type } }
+        try read { db in
+            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+            return try Self.phoneMethods(userID: userID, in: db).first { $0.type == type }
+        }
     }
 
     /// Adds a phone method. The schema refuses a second phone of a type, an alternateMobile

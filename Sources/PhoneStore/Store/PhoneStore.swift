@@ -22,6 +22,9 @@ public final class PhoneStore: @unchecked Sendable {
         self.durability = durability
         do {
             let writer = try Database(path: path)
+            // Refuse another application's file before `configure` switches it to WAL.
+            try writer.execute("PRAGMA busy_timeout = 5000")
+            try Migrator.requirePhoneServiceDatabase(writer)
             try Self.configure(writer, durability: durability, readOnly: false)
             try migrator.migrate(writer)
             self.tenant = try Self.loadOrCreateTenant(writer)

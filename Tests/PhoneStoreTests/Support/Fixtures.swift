@@ -1,0 +1,81 @@
+import Foundation
+import PhoneStore
+
+/// Fixed object ids and helpers shared by the tests.
+enum Fixture {
+    static let aliceID = "a11ce000-0000-4000-8000-000000000001"
+    static let bobID = "b0b00000-0000-4000-8000-000000000002"
+    static let carolID = "ca201000-0000-4000-8000-000000000003"
+    static let unknownID = "0dead000-0000-4000-8000-000000000000"
+}
+
+/// Runs `body` with a fresh store on a fresh temporary file, and the file's path.
+func withStore<T>(durability: Durability = .full, _ body: (PhoneStore, String) throws -> T) throws -> T {
+    try TemporaryDatabase.with { path in
+        try body(PhoneStore(path: path, durability: durability), path)
+    }
+}
+
+extension PhoneStore {
+    @discardableResult
+    func addAlice(roles: [DirectoryRole] = []) throws -> User {
+        try addUser(userPrincipalName: "alice@contoso.com", id: Fixture.aliceID, displayName: "Alice", roles: roles)
+    }
+
+    @discardableResult
+    func addBob() throws -> User {
+        try addUser(userPrincipalName: "bob@contoso.com", id: Fixture.bobID, displayName: "Bob")
+    }
+}
+
+/// A second, plain connection to the store's file, as an operator's `sqlite3` shell would open it:
+/// foreign keys on (SQLite leaves them off by default), and waiting for the store's locks.
+func operatorConnection(_ path: String) throws -> Database {
+    let db = try Database(path: path, create: false)
+    try db.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000")
+    return db
+}
+
+/// SQL text for raw inserts, the way an operator would type them.
+enum RawSQL {
+    static func insertUser(_ id: String, _ upn: String) -> String {
+        "INSERT INTO user (id, user_principal_name, display_name, created_at) "
+            + "VALUES ('\(id)', '\(upn)', '', '2026-01-01T00:00:00Z');"
+    }
+
+    static func insertPhone(_ userID: String, _ type: String, _ number: String) -> String {
+        "INSERT INTO phone_method (user_id, phone_type, phone_number, created_at, updated_at) "
+            + "VALUES ('\(userID)', '\(type)', '\(number)', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+    }
+
+    static func deletePhone(_ userID: String, _ type: String) -> String {
+        "DELETE FROM phone_method WHERE user_id = '\(userID)' AND phone_type = '\(type)';"
+    }
+}
+
+/// Every row of the store's tables as text, to compare the database before and after a write.
+func snapshot(_ path: String) throws -> [String] {
+    let db = try Database(path: path, readOnly: true)
+    let queries = [
+        "SELECT 'tenant|' || id || '|' || hex(signing_key) || '|' || created_at FROM tenant",
+        "SELECT 'user|' || id || '|' || user_principal_name || '|' || display_name || '|' || created_at FROM user ORDER BY id",
+        "SELECT 'role|' || user_id || '|' || role_template_id FROM user_role ORDER BY 1",
+        "SELECT 'phone|' || user_id || '|' || phone_type || '|' || phone_number || '|' || created_at || '|' || updated_at "
+            + "FROM phone_method ORDER BY 1",
+        "SELECT 'migration|' || version || '|' || name FROM schema_migration ORDER BY version",
+    ]
+    var rows: [String] = []
+    for query in queries {
+        try db.query(query) { row in rows.append(row.text(0) ?? "NULL") }
+    }
+    return rows
+}
+
+/// Collects values from several threads. @unchecked Sendable: `values` is only touched under `lock`.
+final class Collector<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Value] = []
+
+    func append(_ value: Value) { lock.withLock { values.append(value) } }
+    var all: [Value] { lock.withLock { values } }
+}
