@@ -100,6 +100,67 @@ struct RuleTests {
                     RawSQL.insertUser("b0b00000-0000-4000-8000-00000000000 ", "bob@x.com"),
                 ],
                 neighbour: RawSQL.insertUser(bob, "bob@x.com"))
+        case .smsSignInNumberUnique:
+            return RawCase(
+                setup: [
+                    aliceRow, RawSQL.insertUser(bob, "bob@contoso.com"),
+                    RawSQL.insertPhone(alice, "mobile", "+1 2065555555"),
+                    RawSQL.insertPhone(bob, "mobile", "+1 2065555555"),
+                    RawSQL.insertRegistration(alice, "+1 2065555555", "registered"),
+                ],
+                violations: [RawSQL.insertRegistration(bob, "+1 2065555555", "registered")],
+                neighbour: RawSQL.insertRegistration(bob, "+1 2065555555", "disabled"))
+        case .smsSignInNumberMatchesMobile:
+            return RawCase(
+                setup: [aliceRow, RawSQL.insertPhone(alice, "mobile", "+1 2065555555")],
+                violations: [RawSQL.insertRegistration(alice, "+1 4255555555", "registered")],
+                neighbour: RawSQL.insertRegistration(alice, "+1 2065555555", "registered"))
+        case .smsSignInMobileOnly:
+            return RawCase(
+                setup: [
+                    aliceRow, RawSQL.insertPhone(alice, "mobile", "+1 2065555555"),
+                    RawSQL.insertPhone(alice, "office", "+1 2065555555"),
+                ],
+                violations: [
+                    "INSERT INTO sms_sign_in (user_id, phone_type, phone_number, status, updated_at) "
+                        + "VALUES ('\(alice)', 'office', '+1 2065555555', 'registered', 'now');"
+                ],
+                neighbour: RawSQL.insertRegistration(alice, "+1 2065555555", "registered"))
+        case .smsPolicyTargetExists:
+            return RawCase(
+                setup: [aliceRow],
+                violations: [
+                    RawSQL.insertTarget("include", "user", Fixture.unknownID),
+                    RawSQL.insertTarget("exclude", "group", Fixture.unknownID),
+                    RawSQL.insertTarget("include", "user", "all_users"),
+                ],
+                neighbour: RawSQL.insertTarget("include", "user", alice))
+        case .smsPolicyTargetAllUsersIsGroup:
+            // The existence trigger refuses an insert first, so the CHECK guards updates.
+            return RawCase(
+                setup: [RawSQL.insertTarget("include", "group", "all_users")],
+                violations: ["UPDATE sms_policy_target SET target_type = 'user' WHERE target_id = 'all_users'"],
+                neighbour: "UPDATE sms_policy_target SET is_usable_for_sign_in = 0 WHERE target_id = 'all_users'")
+        case .groupDisplayNameUnique:
+            return RawCase(
+                setup: [RawSQL.insertGroup(alice, "Pilot")],
+                violations: [RawSQL.insertGroup(bob, "pilot"), RawSQL.insertGroup(bob, "Pilot")],
+                neighbour: RawSQL.insertGroup(bob, "Pilot 2"))
+        case .groupDisplayNameNotEmpty:
+            return RawCase(
+                setup: [],
+                violations: [RawSQL.insertGroup(bob, ""), RawSQL.insertGroup(bob, "   ")],
+                neighbour: RawSQL.insertGroup(bob, "Pilot"))
+        case .groupIDUnique:
+            return RawCase(
+                setup: [RawSQL.insertGroup(alice, "Pilot")],
+                violations: [RawSQL.insertGroup(alice, "Other")],
+                neighbour: RawSQL.insertGroup(bob, "Other"))
+        case .groupIDIsGUID:
+            return RawCase(
+                setup: [],
+                violations: [RawSQL.insertGroup("not-a-guid", "Pilot"), RawSQL.insertGroup(bob.uppercased(), "Pilot")],
+                neighbour: RawSQL.insertGroup(bob, "Pilot"))
         }
     }
 
@@ -188,6 +249,79 @@ struct RuleTests {
                 setup: { _ in },
                 violation: { try $0.addUser(userPrincipalName: "alice@contoso.com", id: "not-a-guid") },
                 neighbour: { try $0.addUser(userPrincipalName: "alice@contoso.com", id: Fixture.aliceID) })
+        case .smsSignInNumberUnique:
+            return StoreCase(
+                setup: { store in
+                    try store.addAlice()
+                    try store.addBob()
+                    try store.setSmsPolicy(SmsPolicy(enabled: true, includeTargets: [.allUsers]))
+                    _ = try store.createPhoneMethod(userID: alice, type: .mobile, number: "+1 2065555555")
+                    _ = try store.createPhoneMethod(userID: Fixture.bobID, type: .mobile, number: "+1 2065555555")
+                },
+                violation: { try $0.enableSmsSignIn(userID: Fixture.bobID, type: .mobile) },
+                neighbour: { store in
+                    try store.disableSmsSignIn(userID: alice, type: .mobile)
+                    try store.enableSmsSignIn(userID: Fixture.bobID, type: .mobile)
+                })
+        case .smsSignInNumberMatchesMobile:
+            return StoreCase(
+                setup: {
+                    try $0.addAlice(); _ = try $0.createPhoneMethod(userID: alice, type: .mobile, number: "+1 2")
+                },
+                violation: { store in
+                    try store.write { db in try db.execute(RawSQL.insertRegistration(alice, "+1 3", "registered")) }
+                },
+                neighbour: { try $0.disableSmsSignIn(userID: alice, type: .mobile) })
+        case .smsSignInMobileOnly:
+            return StoreCase(
+                setup: {
+                    try $0.addAlice(); _ = try $0.createPhoneMethod(userID: alice, type: .mobile, number: "+1 2")
+                },
+                violation: { store in
+                    try store.write { db in
+                        try db.execute(
+                            "INSERT INTO sms_sign_in (user_id, phone_type, phone_number, status, updated_at) "
+                                + "VALUES ('\(alice)', 'office', '+1 2', 'registered', 'now')")
+                    }
+                },
+                neighbour: { try $0.disableSmsSignIn(userID: alice, type: .mobile) })
+        case .smsPolicyTargetExists:
+            return StoreCase(
+                setup: { try $0.addAlice() },
+                violation: {
+                    try $0.setSmsPolicy(
+                        SmsPolicy(enabled: true, includeTargets: [.init(kind: .user, id: Fixture.unknownID)]))
+                },
+                neighbour: {
+                    try $0.setSmsPolicy(SmsPolicy(enabled: true, includeTargets: [.init(kind: .user, id: alice)]))
+                })
+        case .smsPolicyTargetAllUsersIsGroup:
+            return StoreCase(
+                setup: { try $0.setSmsPolicy(SmsPolicy(enabled: true, includeTargets: [.allUsers])) },
+                violation: { store in
+                    try store.write { db in try db.execute("UPDATE sms_policy_target SET target_type = 'user'") }
+                },
+                neighbour: { try $0.setSmsPolicy(SmsPolicy(enabled: false, includeTargets: [.allUsers])) })
+        case .groupDisplayNameUnique:
+            return StoreCase(
+                setup: { try $0.addGroup(displayName: "Pilot") },
+                violation: { try $0.addGroup(displayName: "PILOT") },
+                neighbour: { try $0.addGroup(displayName: "Pilot 2") })
+        case .groupDisplayNameNotEmpty:
+            return StoreCase(
+                setup: { _ in },
+                violation: { try $0.addGroup(displayName: "  ") },
+                neighbour: { try $0.addGroup(displayName: "Pilot") })
+        case .groupIDUnique:
+            return StoreCase(
+                setup: { try $0.addGroup(displayName: "Pilot", id: alice) },
+                violation: { try $0.addGroup(displayName: "Other", id: alice.uppercased()) },
+                neighbour: { try $0.addGroup(displayName: "Other", id: Fixture.bobID) })
+        case .groupIDIsGUID:
+            return StoreCase(
+                setup: { _ in },
+                violation: { try $0.addGroup(displayName: "Pilot", id: "not-a-guid") },
+                neighbour: { try $0.addGroup(displayName: "Pilot", id: Fixture.bobID) })
         }
     }
 
@@ -253,6 +387,10 @@ struct RuleTests {
     /// role ids come from `DirectoryRole`, so no request can break them.
     static let nonAPIConstraints: Set<String> = [
         "tenant_single_row", "tenant_id_is_guid", "tenant_signing_key_length", "user_role_is_guid",
+        // Written only by the store from typed values, or bookkeeping (indexes, cleanup triggers).
+        "group_member_by_user", "sms_policy_single_row", "sms_policy_state_valid", "sms_policy_target_kind_valid",
+        "sms_policy_target_type_valid", "sms_sign_in_status_valid", "sms_policy_target_user_removed",
+        "sms_policy_target_group_removed", "sms_sign_in_released_on_renumber",
     ]
 
     /// Every named CHECK/UNIQUE constraint, unique index and trigger in the schema.
@@ -288,9 +426,11 @@ struct RuleTests {
             #expect(unmapped.isEmpty, "schema names with no Rule case: \(unmapped.sorted())")
             let staleAllowList = Self.nonAPIConstraints.subtracting(names)
             #expect(staleAllowList.isEmpty, "allow-listed names no longer in the schema: \(staleAllowList.sorted())")
-            // The other way: each rule is a schema name, except the primary key, which SQLite
-            // reports by column (user.id) rather than by name.
-            let missing = rules.subtracting(names).subtracting([Rule.userIDUnique.rawValue])
+            // The other way: each rule is a schema name, except the primary keys, which SQLite
+            // reports by column (user.id, directory_group.id) rather than by name.
+            let missing = rules.subtracting(names).subtracting([
+                Rule.userIDUnique.rawValue, Rule.groupIDUnique.rawValue,
+            ])
             #expect(missing.isEmpty, "Rule cases with no constraint or trigger in the schema: \(missing.sorted())")
         }
     }

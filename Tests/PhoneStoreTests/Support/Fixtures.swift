@@ -51,6 +51,19 @@ enum RawSQL {
     static func deletePhone(_ userID: String, _ type: String) -> String {
         "DELETE FROM phone_method WHERE user_id = '\(userID)' AND phone_type = '\(type)';"
     }
+
+    static func insertRegistration(_ userID: String, _ number: String, _ status: String) -> String {
+        "INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at) "
+            + "VALUES ('\(userID)', '\(number)', '\(status)', '2026-01-01T00:00:00Z');"
+    }
+
+    static func insertTarget(_ kind: String, _ type: String, _ id: String) -> String {
+        "INSERT INTO sms_policy_target (kind, target_type, target_id) VALUES ('\(kind)', '\(type)', '\(id)');"
+    }
+
+    static func insertGroup(_ id: String, _ name: String) -> String {
+        "INSERT INTO directory_group (id, display_name, created_at) VALUES ('\(id)', '\(name)', '2026-01-01T00:00:00Z');"
+    }
 }
 
 /// Every row of the store's tables as text, to compare the database before and after a write.
@@ -63,6 +76,12 @@ func snapshot(_ path: String) throws -> [String] {
         "SELECT 'phone|' || user_id || '|' || phone_type || '|' || phone_number || '|' || created_at || '|' || updated_at "
             + "FROM phone_method ORDER BY 1",
         "SELECT 'migration|' || version || '|' || name FROM schema_migration ORDER BY version",
+        "SELECT 'group|' || id || '|' || display_name FROM directory_group ORDER BY id",
+        "SELECT 'member|' || group_id || '|' || user_id FROM group_member ORDER BY 1",
+        "SELECT 'policy|' || state FROM sms_policy",
+        "SELECT 'target|' || kind || '|' || target_type || '|' || target_id || '|' || is_registration_required || '|' "
+            + "|| is_usable_for_sign_in FROM sms_policy_target ORDER BY 1",
+        "SELECT 'sms|' || user_id || '|' || phone_type || '|' || phone_number || '|' || status FROM sms_sign_in ORDER BY 1",
     ]
     var rows: [String] = []
     for query in queries {
