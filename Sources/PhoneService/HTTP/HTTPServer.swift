@@ -127,14 +127,19 @@ private func accessHandler(
     let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
 
     guard let existing = state.pointee else {
-        let fresh = RequestState()
         if let length = MHD_lookup_connection_value(connection, CMicroHTTPD_HEADER_KIND, "Content-Length"),
             let declared = Int(String(cString: length)), declared > server.limits.maximumBodySize
         {
-            fresh.tooLarge = true
+            // Answer before the body: libmicrohttpd then sends no "100 Continue", reads none of the
+            // body, and closes the connection after the 413, instead of waiting for (and
+            // discarding) however much the client declared.
+            let httpRequest = HTTPRequest(
+                method: String(cString: method), path: String(cString: url), query: queryArguments(of: connection),
+                headers: headers(of: connection))
+            return server.respond(server.tooLarge(httpRequest), on: connection)
         }
         // Retained until `requestCompleted` releases it.
-        state.pointee = Unmanaged.passRetained(fresh).toOpaque()
+        state.pointee = Unmanaged.passRetained(RequestState()).toOpaque()
         server.inFlight.add(1, ordering: .relaxed)
         return CMicroHTTPD_YES
     }

@@ -30,7 +30,19 @@ public final class Statement {
             switch value {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, CSQLite_transient())
+            case .text(let v):
+                // The byte length, not -1: with -1 SQLite stops at the first NUL, so a key such as
+                // "alice@contoso.com\0x" would be bound as "alice@contoso.com" and match alice.
+                var text = v
+                rc = text.withUTF8 { bytes in
+                    // An empty buffer may have no base address, which SQLite would bind as NULL.
+                    guard let base = bytes.baseAddress else {
+                        return sqlite3_bind_text(handle, index, "", 0, CSQLite_transient())
+                    }
+                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(bytes.count), CSQLite_transient())
+                    }
+                }
             case .blob(let v):
                 rc = v.withUnsafeBytes {
                     sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), CSQLite_transient())
@@ -58,7 +70,9 @@ public final class Statement {
 
     func text(_ column: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, column) else { return nil }
-        return String(cString: p)
+        // By length, like the binding: text may hold a NUL.
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
     }
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
