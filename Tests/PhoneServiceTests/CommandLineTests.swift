@@ -122,7 +122,11 @@ import Testing
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(removed.stderr.isEmpty)
         #expect(try Self.list(db).map(\.userPrincipalName) == ["alice@contoso.com", "carol@contoso.com"])
-        #expect(try store.phoneMethods(userID: bob.id).isEmpty)
+        // The user is gone, and with them their phones.
+        let phones = try store.read { db in
+            try db.scalarInt("SELECT count(*) FROM phone_method WHERE user_id = ?", [.text(bob.id)])
+        }
+        #expect(phones == 0)
 
         let carol = try #require(try store.user(key: "carol@contoso.com"))
         #expect(try runPhoneService(["user", "remove", carol.id, "--db", db]).status == 0)
