@@ -25,7 +25,7 @@ struct Application: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         let response = ResponseWriter(
-            request: request, requestID: UUID().uuidString.lowercased(), date: Timestamp.now())
+            request: request, requestID: RequestID.make())
         var principal: Principal?
         let result: HTTPResponse
         do {
@@ -43,7 +43,7 @@ struct Application: Sendable {
     /// The answer to a body over the limit, in Graph's envelope.
     func tooLarge(_ request: HTTPRequest) -> HTTPResponse {
         let response = ResponseWriter(
-            request: request, requestID: UUID().uuidString.lowercased(), date: Timestamp.now())
+            request: request, requestID: RequestID.make())
         let result = response.error(.bodyTooLarge)
         log(request, result, principal: nil, response: response, started: DispatchTime.now().uptimeNanoseconds)
         return result

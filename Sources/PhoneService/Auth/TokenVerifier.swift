@@ -8,6 +8,7 @@ struct TokenVerifier: Sendable {
     static let clockSkew: Double = 300
 
     let tenant: Tenant
+    let cache = TokenCache()
 
     static let empty = GraphError.unauthenticated("Access token is empty.")
     static let notAJWT = GraphError.unauthenticated("CompactToken parsing failed with error code: 80049217")
@@ -16,12 +17,13 @@ struct TokenVerifier: Sendable {
 
     /// The caller behind an `Authorization` header value.
     func principal(authorization: String?, now: Double = Date().timeIntervalSince1970) throws(GraphError) -> Principal {
-        guard let authorization else { throw Self.empty }
-        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Self.empty }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty else { throw Self.empty }
+        guard let authorization, let token = Self.bearerToken(authorization) else { throw Self.empty }
 
+        if let hit = cache.lookup(token) {
+            guard now < hit.expires + Self.clockSkew else { throw Self.lifetime }
+            if let notBefore = hit.notBefore, now < notBefore - Self.clockSkew { throw Self.lifetime }
+            return hit.principal
+        }
         let claims: JSONValue
         do {
             claims = try JWT.verify(token, key: tenant.signingKey)
@@ -30,7 +32,33 @@ struct TokenVerifier: Sendable {
         } catch {
             throw Self.invalid
         }
-        return try principal(claims: claims, now: now)
+        let principal = try principal(claims: claims, now: now)
+        if case .number(let expires) = claims["exp"] {
+            var notBefore: Double?
+            if case .number(let value) = claims["nbf"] { notBefore = value }
+            cache.store(token, TokenCache.Entry(principal: principal, expires: expires, notBefore: notBefore))
+        }
+        return principal
+    }
+
+    /// The credentials of `Bearer <token>` (scheme in any case, spaces or tabs around), or nil.
+    /// Scanned by hand: this runs on every request, and Foundation's trimming goes through UTF-16.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = bytes.startIndex
+        while start < bytes.endIndex, isBlank(bytes[start]) { start = bytes.index(after: start) }
+        let scheme = Array("bearer".utf8)
+        for expected in scheme {
+            guard start < bytes.endIndex, bytes[start] | 0x20 == expected else { return nil }
+            start = bytes.index(after: start)
+        }
+        guard start < bytes.endIndex, isBlank(bytes[start]) else { return nil }
+        while start < bytes.endIndex, isBlank(bytes[start]) { start = bytes.index(after: start) }
+        var end = bytes.endIndex
+        while end > start, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        guard start < end else { return nil }
+        return String(Substring(header.utf8[start..<end]))
     }
 
     func principal(claims: JSONValue, now: Double) throws(GraphError) -> Principal {

@@ -39,7 +39,7 @@ struct Serve: ParsableCommand {
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
-        var logger = Logger(label: "phone-service") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "phone-service") { _ in LineLogHandler() }
         logger.logLevel = .info
         let systemd = SystemdNotifier()
 

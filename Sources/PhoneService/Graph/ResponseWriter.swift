@@ -1,3 +1,5 @@
+import PhoneStore
+
 /// Builds Graph's responses: OData JSON with the headers every Graph response carries.
 struct ResponseWriter: Sendable {
     static let odataContentType =
@@ -6,15 +8,13 @@ struct ResponseWriter: Sendable {
     /// This request's id (a new GUID) and the caller's `client-request-id`, or the request id.
     let requestID: String
     let clientRequestID: String
-    let date: String
 
-    init(request: HTTPRequest, requestID: String, date: String) {
+    init(request: HTTPRequest, requestID: String) {
         self.requestID = requestID
         let sent = request.header("client-request-id") ?? ""
         // Echo only a sane value: it goes back into a header.
         let printable = !sent.isEmpty && sent.utf8.count <= 200 && sent.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f }
         self.clientRequestID = printable ? sent : requestID
-        self.date = date
     }
 
     private var commonHeaders: [(name: String, value: String)] {
@@ -43,7 +43,7 @@ struct ResponseWriter: Sendable {
         writer.key("innerError")
         writer.beginObject()
         writer.key("date")
-        writer.string(date)
+        writer.string(Timestamp.now())
         writer.key("request-id")
         writer.string(requestID)
         writer.key("client-request-id")

@@ -17,7 +17,7 @@ final class HTTPServer: @unchecked Sendable {
         var connectionTimeoutSeconds: Int = 30
         /// Per-connection memory for the request line, headers and read buffer: room for bearer
         /// tokens of several KB (the header limit below is checked by the application).
-        var connectionMemoryLimit: Int = 128 * 1024
+        var connectionMemoryLimit: Int = 48 * 1024
         var maximumBodySize: Int = 64 * 1024
     }
 

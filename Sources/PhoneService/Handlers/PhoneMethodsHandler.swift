@@ -22,14 +22,16 @@ struct PhoneMethodsHandler: Sendable {
             case .create, .update: .createOrUpdate
             }
         try Authorizer.precheck(principal, need)
-        let (target, contextKey) = try resolve(route.user, principal: principal)
+        // Reads fetch the user and their phones in one read transaction.
+        let (target, phones, contextKey) = try resolve(
+            route.user, principal: principal, withPhones: operation == .list || operation == .get)
         let visibility = try Authorizer.authorize(principal, need, target: target)
         let representation = PhoneMethodRepresentation(
             version: route.version, visibility: visibility, select: options.select)
 
         switch operation {
         case .list:
-            var methods = try storeCall { try store.phoneMethods(userID: target.id) }
+            var methods = phones
             if let type = options.phoneType { methods = methods.filter { $0.type == type } }
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: false)
             return response.json(
@@ -37,7 +39,7 @@ struct PhoneMethodsHandler: Sendable {
                 body: representation.collection(methods, context: context, odataType: route.collection == .methods))
         case .get:
             let type = try Self.phoneType(route)
-            guard let method = try storeCall({ try store.phoneMethod(userID: target.id, type: type) }) else {
+            guard let method = phones.first(where: { $0.type == type }) else {
                 throw .methodNotFound(route.methodID ?? "")
             }
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
@@ -117,18 +119,23 @@ struct PhoneMethodsHandler: Sendable {
 
     /// The target user, and the key `@odata.context` shows for it: the URL's key as given, or the
     /// caller's object id for `/me` [choice].
-    func resolve(_ reference: UserReference, principal: Principal) throws(GraphError) -> (User, String) {
+    /// With `withPhones`, also their phone methods, read in the same transaction.
+    func resolve(_ reference: UserReference, principal: Principal, withPhones: Bool) throws(GraphError)
+        -> (User, [PhoneMethod], String)
+    {
+        let key: String
         switch reference {
         case .me:
             guard let userID = principal.userID else {
                 throw .badRequest("/me request is only valid with delegated authentication flow.")
             }
-            guard let user = try storeCall({ try store.user(key: userID) }) else { throw .userNotFound(userID) }
-            return (user, user.id)
-        case .user(let key):
-            guard let user = try storeCall({ try store.user(key: key) }) else { throw .userNotFound(key) }
-            return (user, key)
+            key = userID
+        case .user(let given):
+            key = given
         }
+        let found = try storeCall { try store.user(key: key, withPhoneMethods: withPhones) }
+        guard let (user, phones) = found else { throw .userNotFound(key) }
+        return (user, phones, reference == .me ? user.id : key)
     }
 }
 

@@ -8,6 +8,15 @@ extension PhoneStore {
         }
     }
 
+    /// The user whose object id or user principal name is `key` and, with `withPhoneMethods`, their
+    /// phone methods, read in one transaction; nil for an unknown user.
+    public func user(key: String, withPhoneMethods: Bool) throws -> (User, [PhoneMethod])? {
+        try read { db in
+            guard let user = try Self.user(key: key, in: db) else { return nil }
+            return (user, withPhoneMethods ? try Self.phoneMethods(userID: user.id, in: db) : [])
+        }
+    }
+
     /// One of the user's phone methods, or nil. Throws `userNotFound` for an unknown user.
     public func phoneMethod(userID: String, type: PhoneType) throws -> PhoneMethod? {
         try read { db in

@@ -69,7 +69,13 @@ public final class PhoneStore: @unchecked Sendable {
     /// Runs `body` on a read connection. SQLite failures surface as `StoreError`.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try readers.withConnection(body)
+            // One read transaction: one snapshot for every statement of `body`, and one WAL read
+            // lock instead of one per statement.
+            return try readers.withConnection { db in
+                try db.run("BEGIN")
+                defer { try? db.run("COMMIT") }
+                return try body(db)
+            }
         } catch let error as SQLiteError {
             throw StoreError(error)
         }

@@ -1,0 +1,27 @@
+import Synchronization
+
+/// Tokens already verified, by their full text, with their lifetime: a client sends the same
+/// token with every request, and verifying it (base64, HMAC, JSON) is most of a read's cost.
+/// Lifetime is checked again on every hit; only the signature check and parsing are saved.
+final class TokenCache: Sendable {
+    struct Entry: Sendable {
+        var principal: Principal
+        var expires: Double
+        var notBefore: Double?
+    }
+
+    static let capacity = 10_000
+    private let entries = Mutex<[String: Entry]>([:])
+
+    func lookup(_ token: String) -> Entry? {
+        entries.withLock { $0[token] }
+    }
+
+    func store(_ token: String, _ entry: Entry) {
+        entries.withLock { entries in
+            // A full cache starts over: simpler than LRU, and a real client set is far smaller.
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = entry
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import PhoneStore
+
+/// One log line per event on stderr, written with a single `write(2)` so that lines from several
+/// threads never interleave: `2026-11-21T10:00:00Z info phone-service: key=value ... request`, the
+/// layout of swift-log's `StreamLogHandler` (message last). Cheaper than
+/// swift-log's `StreamLogHandler` on the per-request path (no locale, no stream lock, no stat).
+struct LineLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    let fd: Int32
+
+    init(fd: Int32 = STDERR_FILENO) {
+        self.fd = fd
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var line = Timestamp.now()
+        line += " "
+        line += event.level.rawValue
+        line += " phone-service:"
+        var all = metadata
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        for key in all.keys.sorted() {
+            line += " "
+            line += key
+            line += "="
+            line += Self.escape("\(all[key] ?? "")")
+        }
+        line += " "
+        line += event.message.description
+        line += "\n"
+        var bytes = Array(line.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    /// Values with spaces, quotes or control characters are quoted, with those escaped, so that a
+    /// line stays one line whatever a client sent.
+    static func escape(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7f }
+        guard needsQuotes else { return value }
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
