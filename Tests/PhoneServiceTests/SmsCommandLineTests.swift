@@ -45,7 +45,7 @@ private final class SmsCLIDirectory {
 
 /// Expects a successful run and returns its output.
 @discardableResult
-private func expectSuccess(_ arguments: [String], db: String, sourceLocation: SourceLocation = #_sourceLocation)
+private func smsExpectSuccess(_ arguments: [String], db: String, sourceLocation: SourceLocation = #_sourceLocation)
     throws -> SmsCLIResult
 {
     let result = try smsCLI(arguments, db: db)
@@ -56,7 +56,7 @@ private func expectSuccess(_ arguments: [String], db: String, sourceLocation: So
 
 /// Expects a failed run: non-zero exit, one stderr line starting `phone-service: error:` that
 /// mentions `text`, nothing on stdout.
-private func expectFailure(
+private func smsExpectFailure(
     _ arguments: [String], db: String, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
     let result = try smsCLI(arguments, db: db)
@@ -74,51 +74,53 @@ struct SmsCommandLineTests {
         let dir = try SmsCLIDirectory()
         let db = dir.db
         // Ids in the same order as the names, so the member list's order is fixed whichever it follows.
-        try expectSuccess(["user", "add", "alice@contoso.com", "--id", "aaaaaaaa-0000-4000-8000-000000000001"], db: db)
-        try expectSuccess(["user", "add", "bob@contoso.com", "--id", "bbbbbbbb-0000-4000-8000-000000000002"], db: db)
-        let pilots = try expectSuccess(["group", "add", "Pilots"], db: db).stdout.trimmingCharacters(in: .newlines)
+        try smsExpectSuccess(
+            ["user", "add", "alice@contoso.com", "--id", "aaaaaaaa-0000-4000-8000-000000000001"], db: db)
+        try smsExpectSuccess(
+            ["user", "add", "bob@contoso.com", "--id", "bbbbbbbb-0000-4000-8000-000000000002"], db: db)
+        let pilots = try smsExpectSuccess(["group", "add", "Pilots"], db: db).stdout.trimmingCharacters(in: .newlines)
         #expect(UUID(uuidString: pilots) != nil && pilots == pilots.lowercased(), "\(pilots)")
         let givenID = "A1B2C3D4-0000-4000-8000-000000000001"
-        let contractors = try expectSuccess(["group", "add", "Contractors", "--id", givenID], db: db)
+        let contractors = try smsExpectSuccess(["group", "add", "Contractors", "--id", givenID], db: db)
         #expect(contractors.stdout == givenID.lowercased() + "\n")
 
-        try expectSuccess(["group", "add-member", "pilots", "alice@contoso.com"], db: db)
-        try expectSuccess(["group", "add-member", pilots, "BOB@contoso.com"], db: db)
-        try expectSuccess(["group", "add-member", "Pilots", "alice@contoso.com"], db: db)  // twice is fine
-        try expectSuccess(["group", "add-member", givenID, "bob@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "add-member", "pilots", "alice@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "add-member", pilots, "BOB@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "add-member", "Pilots", "alice@contoso.com"], db: db)  // twice is fine
+        try smsExpectSuccess(["group", "add-member", givenID, "bob@contoso.com"], db: db)
         #expect(
-            try expectSuccess(["group", "list"], db: db).lines == [
+            try smsExpectSuccess(["group", "list"], db: db).lines == [
                 "\(givenID.lowercased())\tContractors\tbob@contoso.com",
                 "\(pilots)\tPilots\talice@contoso.com,bob@contoso.com",
             ])
 
-        try expectSuccess(["group", "remove-member", "Pilots", "alice@contoso.com"], db: db)
-        try expectSuccess(["group", "remove-member", "Pilots", "alice@contoso.com"], db: db)  // not a member: fine
-        #expect(try expectSuccess(["group", "list"], db: db).lines.last == "\(pilots)\tPilots\tbob@contoso.com")
-        try expectSuccess(["group", "remove", "contractors"], db: db)
-        #expect(try expectSuccess(["group", "list"], db: db).lines == ["\(pilots)\tPilots\tbob@contoso.com"])
-        try expectSuccess(["group", "remove", pilots], db: db)
-        #expect(try expectSuccess(["group", "list"], db: db).stdout.isEmpty)
+        try smsExpectSuccess(["group", "remove-member", "Pilots", "alice@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "remove-member", "Pilots", "alice@contoso.com"], db: db)  // not a member: fine
+        #expect(try smsExpectSuccess(["group", "list"], db: db).lines.last == "\(pilots)\tPilots\tbob@contoso.com")
+        try smsExpectSuccess(["group", "remove", "contractors"], db: db)
+        #expect(try smsExpectSuccess(["group", "list"], db: db).lines == ["\(pilots)\tPilots\tbob@contoso.com"])
+        try smsExpectSuccess(["group", "remove", pilots], db: db)
+        #expect(try smsExpectSuccess(["group", "list"], db: db).stdout.isEmpty)
     }
 
     @Test func groupCommandsRefuseWhatDoesNotExistInOneLine() throws {
         let dir = try SmsCLIDirectory()
         let db = dir.db
-        try expectSuccess(["user", "add", "alice@contoso.com"], db: db)
-        try expectSuccess(["group", "add", "Pilots"], db: db)
-        try expectFailure(["group", "add-member", "Nope", "alice@contoso.com"], db: db, mentioning: "Nope")
-        try expectFailure(
+        try smsExpectSuccess(["user", "add", "alice@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "add", "Pilots"], db: db)
+        try smsExpectFailure(["group", "add-member", "Nope", "alice@contoso.com"], db: db, mentioning: "Nope")
+        try smsExpectFailure(
             ["group", "add-member", "Pilots", "nobody@contoso.com"], db: db, mentioning: "nobody@contoso.com")
-        try expectFailure(["group", "remove-member", "Nope", "alice@contoso.com"], db: db, mentioning: "Nope")
-        try expectFailure(["group", "remove", "Nope"], db: db, mentioning: "Nope")
-        try expectFailure(["group", "add", "pilots"], db: db, mentioning: "already exists")
-        try expectFailure(["group", "add", "Other", "--id", "not-a-guid"], db: db, mentioning: "not-a-guid")
-        #expect(try expectSuccess(["group", "list"], db: db).lines.count == 1)
+        try smsExpectFailure(["group", "remove-member", "Nope", "alice@contoso.com"], db: db, mentioning: "Nope")
+        try smsExpectFailure(["group", "remove", "Nope"], db: db, mentioning: "Nope")
+        try smsExpectFailure(["group", "add", "pilots"], db: db, mentioning: "already exists")
+        try smsExpectFailure(["group", "add", "Other", "--id", "not-a-guid"], db: db, mentioning: "not-a-guid")
+        #expect(try smsExpectSuccess(["group", "list"], db: db).lines.count == 1)
     }
 
     @Test func policySmsShowPrintsTheGraphRepresentation() throws {
         let dir = try SmsCLIDirectory()
-        let shown = try expectSuccess(["policy", "sms", "show"], db: dir.db)
+        let shown = try smsExpectSuccess(["policy", "sms", "show"], db: dir.db)
         let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(json["@odata.type"] as? String == "#microsoft.graph.smsAuthenticationMethodConfiguration")
         #expect(json["id"] as? String == "Sms")
@@ -126,35 +128,35 @@ struct SmsCommandLineTests {
         #expect((json["includeTargets"] as? [Any])?.isEmpty == true)
         #expect((json["excludeTargets"] as? [Any])?.isEmpty == true)
         // `policy sms` alone shows it too.
-        #expect(try expectSuccess(["policy", "sms"], db: dir.db).stdout == shown.stdout)
+        #expect(try smsExpectSuccess(["policy", "sms"], db: dir.db).stdout == shown.stdout)
     }
 
     @Test func policySmsSetReplacesStateAndTargets() throws {
         let dir = try SmsCLIDirectory()
         let db = dir.db
-        let alice = try expectSuccess(["user", "add", "alice@contoso.com"], db: db).stdout
+        let alice = try smsExpectSuccess(["user", "add", "alice@contoso.com"], db: db).stdout
             .trimmingCharacters(in: .newlines)
-        let contractors = try expectSuccess(["group", "add", "Contractors"], db: db).stdout
+        let contractors = try smsExpectSuccess(["group", "add", "Contractors"], db: db).stdout
             .trimmingCharacters(in: .newlines)
-        try expectSuccess(
+        try smsExpectSuccess(
             ["policy", "sms", "set", "--state", "enabled", "--include", "all_users", "--exclude", "group:Contractors"],
             db: db)
         var policy = try PhoneStore(path: db).smsPolicy()
         #expect(policy.enabled)
         #expect(policy.includeTargets == [.allUsers])
         #expect(policy.excludeTargets == [SmsPolicy.Target(kind: .group, id: contractors)])
-        let shown = try expectSuccess(["policy", "sms", "show"], db: db).stdout
+        let shown = try smsExpectSuccess(["policy", "sms", "show"], db: db).stdout
         #expect(shown.contains(#""excludeTargets":[{"targetType":"group","id":"\#(contractors)"}]"#), "\(shown)")
 
         // Only what is given changes; users by UPN or id; --clear-excludes empties the list.
-        try expectSuccess(
+        try smsExpectSuccess(
             ["policy", "sms", "set", "--include", "user:alice@contoso.com", "--include", "group:\(contractors)"], db: db
         )
         policy = try PhoneStore(path: db).smsPolicy()
         #expect(policy.enabled)
         #expect(
             Set(policy.includeTargets.map(\.id)) == [alice, contractors] && policy.excludeTargets.count == 1)
-        try expectSuccess(["policy", "sms", "set", "--state", "disabled", "--clear-excludes"], db: db)
+        try smsExpectSuccess(["policy", "sms", "set", "--state", "disabled", "--clear-excludes"], db: db)
         policy = try PhoneStore(path: db).smsPolicy()
         #expect(!policy.enabled)
         #expect(policy.excludeTargets.isEmpty)
@@ -164,9 +166,9 @@ struct SmsCommandLineTests {
     @Test func policySmsSetRefusesAnUnknownTargetAndChangesNothing() throws {
         let dir = try SmsCLIDirectory()
         let db = dir.db
-        try expectSuccess(["user", "add", "alice@contoso.com"], db: db)
-        try expectSuccess(["group", "add", "Pilots"], db: db)
-        try expectSuccess(["policy", "sms", "set", "--include", "group:Pilots"], db: db)
+        try smsExpectSuccess(["user", "add", "alice@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "add", "Pilots"], db: db)
+        try smsExpectSuccess(["policy", "sms", "set", "--include", "group:Pilots"], db: db)
         let before = try PhoneStore(path: db).smsPolicy()
         let refused: [([String], String)] = [
             (["--exclude", "group:Nope"], "Nope"),
@@ -177,7 +179,7 @@ struct SmsCommandLineTests {
             (["--include", "user:"], "user:"),
         ]
         for (arguments, mention) in refused {
-            try expectFailure(
+            try smsExpectFailure(
                 ["policy", "sms", "set", "--state", "enabled"] + arguments, db: db, mentioning: mention)
         }
         #expect(try PhoneStore(path: db).smsPolicy() == before)
@@ -188,19 +190,19 @@ struct SmsCommandLineTests {
         let alice = try f.user("alice")
         try f.addPhone(alice, .mobile, "+1 2065550100")
         let db = f.server.databasePath
-        try expectSuccess(["group", "add", "Pilots"], db: db)
-        try expectSuccess(["policy", "sms", "set", "--state", "enabled", "--include", "group:Pilots"], db: db)
+        try smsExpectSuccess(["group", "add", "Pilots"], db: db)
+        try smsExpectSuccess(["policy", "sms", "set", "--state", "enabled", "--include", "group:Pilots"], db: db)
         #expect(try f.state(alice) == "notAllowedByPolicy")
-        try expectSuccess(["group", "add-member", "Pilots", "alice@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "add-member", "Pilots", "alice@contoso.com"], db: db)
         #expect(try f.state(alice) == "notConfigured")
         #expect(try f.action("enableSmsSignIn", alice).status == 204)
         #expect(try f.state(alice) == "ready")
-        try expectSuccess(["policy", "sms", "set", "--exclude", "user:alice@contoso.com"], db: db)
+        try smsExpectSuccess(["policy", "sms", "set", "--exclude", "user:alice@contoso.com"], db: db)
         #expect(try f.state(alice) == "notAllowedByPolicy")
-        try expectSuccess(["policy", "sms", "set", "--clear-excludes"], db: db)
-        try expectSuccess(["group", "remove-member", "Pilots", "alice@contoso.com"], db: db)
+        try smsExpectSuccess(["policy", "sms", "set", "--clear-excludes"], db: db)
+        try smsExpectSuccess(["group", "remove-member", "Pilots", "alice@contoso.com"], db: db)
         #expect(try f.state(alice) == "notAllowedByPolicy")
-        try expectSuccess(["group", "add-member", "Pilots", "alice@contoso.com"], db: db)
+        try smsExpectSuccess(["group", "add-member", "Pilots", "alice@contoso.com"], db: db)
         #expect(try f.state(alice) == "ready")
     }
 }

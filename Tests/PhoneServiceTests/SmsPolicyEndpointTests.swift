@@ -7,24 +7,24 @@ import Testing
 // GET and PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms
 // (spec §1 row 9, §5): the shape, updates, bad bodies and permissions.
 
-private let policyPath = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms"
-private let odataType = "#microsoft.graph.smsAuthenticationMethodConfiguration"
+private let smsPolicyPath = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms"
+private let smsConfigurationType = "#microsoft.graph.smsAuthenticationMethodConfiguration"
 
-private func getPolicy(_ f: SmsFixture, version: String = "v1.0", token: String? = nil) throws
+private func getSmsPolicy(_ f: SmsFixture, version: String = "v1.0", token: String? = nil) throws
     -> RawHTTPClient.Response
 {
-    try f.server.send("GET", "/\(version)\(policyPath)", token: token ?? f.policyToken)
+    try f.server.send("GET", "/\(version)\(smsPolicyPath)", token: token ?? f.policyToken)
 }
 
 /// PATCHes `body` as it is (no `@odata.type` added).
-private func patchRaw(
+private func patchSmsPolicyRaw(
     _ f: SmsFixture, _ body: String, token: String? = nil, headers: [(String, String)] = []
 ) throws -> RawHTTPClient.Response {
-    try f.server.send("PATCH", "/v1.0\(policyPath)", token: token ?? f.policyToken, json: body, headers: headers)
+    try f.server.send("PATCH", "/v1.0\(smsPolicyPath)", token: token ?? f.policyToken, json: body, headers: headers)
 }
 
 /// Expects a 400 `badRequest` that leaves the stored policy as it was.
-private func expectRefused(
+private func expectSmsPolicyRefused(
     _ f: SmsFixture, _ response: RawHTTPClient.Response, mentioning text: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
@@ -41,7 +41,7 @@ struct SmsPolicyEndpointTests {
     @Test(arguments: SmsFixture.versions)
     func aNewTenantsSmsPolicyIsDisabledWithNoTargets(version: String) throws {
         let f = try SmsFixture()
-        let response = try getPolicy(f, version: version)
+        let response = try getSmsPolicy(f, version: version)
         #expect(response.status == 200)
         #expect(response.headers["content-type"]?.hasPrefix("application/json;odata.metadata=minimal") == true)
         let body = response.object
@@ -51,7 +51,7 @@ struct SmsPolicyEndpointTests {
             body["@odata.context"] as? String
                 == "https://graph.microsoft.com/\(version)/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity"
         )
-        #expect(body["@odata.type"] as? String == odataType)
+        #expect(body["@odata.type"] as? String == smsConfigurationType)
         #expect(body["id"] as? String == "Sms")
         #expect(body["state"] as? String == "disabled")
         #expect((body["includeTargets"] as? [Any])?.isEmpty == true)
@@ -77,7 +77,7 @@ struct SmsPolicyEndpointTests {
         #expect(patched.status == 204, "\(patched.text)")
         #expect(patched.body.isEmpty)
 
-        let read = try getPolicy(f, version: version).object
+        let read = try getSmsPolicy(f, version: version).object
         #expect(read["state"] as? String == "enabled")
         let includes = read["includeTargets"] as? [[String: Any]] ?? []
         #expect(includes.count == 3)
@@ -98,39 +98,40 @@ struct SmsPolicyEndpointTests {
 
         // Left-out properties keep their values; a sent list replaces the old one.
         #expect(try f.patchPolicy(#""state":"disabled""#).status == 204)
-        let disabled = try getPolicy(f).object
+        let disabled = try getSmsPolicy(f).object
         #expect(disabled["state"] as? String == "disabled")
         #expect((disabled["includeTargets"] as? [Any])?.count == 3)
         #expect(try f.patchPolicy(#""excludeTargets":[]"#).status == 204)
-        #expect((try getPolicy(f).object["excludeTargets"] as? [Any])?.isEmpty == true)
-        #expect((try getPolicy(f).object["includeTargets"] as? [Any])?.count == 3)
+        #expect((try getSmsPolicy(f).object["excludeTargets"] as? [Any])?.isEmpty == true)
+        #expect((try getSmsPolicy(f).object["includeTargets"] as? [Any])?.count == 3)
     }
 
     @Test func aPatchMustCarryTheConfigurationsODataType() throws {
         let f = try SmsFixture()
-        try expectRefused(f, try patchRaw(f, #"{"state":"enabled"}"#), mentioning: odataType)
-        try expectRefused(
+        try expectSmsPolicyRefused(
+            f, try patchSmsPolicyRaw(f, #"{"state":"enabled"}"#), mentioning: smsConfigurationType)
+        try expectSmsPolicyRefused(
             f,
-            try patchRaw(
+            try patchSmsPolicyRaw(
                 f, ##"{"@odata.type":"#microsoft.graph.fido2AuthenticationMethodConfiguration","state":"enabled"}"##),
-            mentioning: odataType)
-        try expectRefused(f, try patchRaw(f, #"{"@odata.type":null,"state":"enabled"}"#))
-        try expectRefused(
-            f, try patchRaw(f, ##"{"@odata.type":"#Microsoft.Graph.SmsAuthenticationMethodConfiguration"}"##))
+            mentioning: smsConfigurationType)
+        try expectSmsPolicyRefused(f, try patchSmsPolicyRaw(f, #"{"@odata.type":null,"state":"enabled"}"#))
+        try expectSmsPolicyRefused(
+            f, try patchSmsPolicyRaw(f, ##"{"@odata.type":"#Microsoft.Graph.SmsAuthenticationMethodConfiguration"}"##))
         #expect(try f.store.smsPolicy().enabled == false)
     }
 
     @Test func aPatchRefusesUnknownAndReadOnlyProperties() throws {
         let f = try SmsFixture()
-        try expectRefused(
+        try expectSmsPolicyRefused(
             f, try f.patchPolicy(#""state":"enabled","isSoftwareOathEnabled":true"#),
             mentioning: "isSoftwareOathEnabled")
-        try expectRefused(f, try f.patchPolicy(#""State":"enabled""#), mentioning: "State")
-        try expectRefused(f, try f.patchPolicy(#""id":"Fido2","state":"enabled""#), mentioning: "id")
-        try expectRefused(
+        try expectSmsPolicyRefused(f, try f.patchPolicy(#""State":"enabled""#), mentioning: "State")
+        try expectSmsPolicyRefused(f, try f.patchPolicy(#""id":"Fido2","state":"enabled""#), mentioning: "id")
+        try expectSmsPolicyRefused(
             f, try f.patchPolicy(#""includeTargets":[{"targetType":"group","id":"all_users","colour":"blue"}]"#),
             mentioning: "colour")
-        try expectRefused(
+        try expectSmsPolicyRefused(
             f,
             try f.patchPolicy(#""excludeTargets":[{"targetType":"group","id":"all_users","isUsableForSignIn":true}]"#),
             mentioning: "isUsableForSignIn")
@@ -139,7 +140,7 @@ struct SmsPolicyEndpointTests {
     @Test(arguments: [#""enabled ""#, #""Enabled""#, #""on""#, "true", "1", "null", #""""#])
     func aPatchRefusesABadState(state: String) throws {
         let f = try SmsFixture()
-        try expectRefused(f, try f.patchPolicy(#""state":\#(state)"#), mentioning: "state")
+        try expectSmsPolicyRefused(f, try f.patchPolicy(#""state":\#(state)"#), mentioning: "state")
     }
 
     @Test(arguments: [
@@ -155,7 +156,7 @@ struct SmsPolicyEndpointTests {
     ])
     func aPatchRefusesMalformedTargets(members: String) throws {
         let f = try SmsFixture()
-        try expectRefused(f, try f.patchPolicy(#""state":"enabled",\#(members)"#))
+        try expectSmsPolicyRefused(f, try f.patchPolicy(#""state":"enabled",\#(members)"#))
     }
 
     @Test func aPatchRefusesTargetsOutsideTheDirectoryAndChangesNothing() throws {
@@ -178,7 +179,7 @@ struct SmsPolicyEndpointTests {
             #""state":"enabled","excludeTargets":[{"targetType":"user","id":"all_users"}]"#,
         ]
         for body in refused {
-            try expectRefused(f, try f.patchPolicy(body))
+            try expectSmsPolicyRefused(f, try f.patchPolicy(body))
         }
         let policy = try f.store.smsPolicy()
         #expect(policy.enabled == false)
@@ -202,21 +203,24 @@ struct SmsPolicyEndpointTests {
 
     @Test func aPatchRefusesBodiesThatAreNotAJSONObject() throws {
         let f = try SmsFixture()
-        try expectRefused(f, try patchRaw(f, #"{"@odata.type":"\#(odataType)","state":"enabled""#))
-        try expectRefused(f, try patchRaw(f, #"{"@odata.type":"\#(odataType)","state":"enabled",}"#))
-        try expectRefused(f, try patchRaw(f, #"[{"@odata.type":"\#(odataType)"}]"#))
-        try expectRefused(f, try patchRaw(f, "null"))
-        try expectRefused(f, try patchRaw(f, ""))
+        try expectSmsPolicyRefused(
+            f, try patchSmsPolicyRaw(f, #"{"@odata.type":"\#(smsConfigurationType)","state":"enabled""#))
+        try expectSmsPolicyRefused(
+            f, try patchSmsPolicyRaw(f, #"{"@odata.type":"\#(smsConfigurationType)","state":"enabled",}"#))
+        try expectSmsPolicyRefused(f, try patchSmsPolicyRaw(f, #"[{"@odata.type":"\#(smsConfigurationType)"}]"#))
+        try expectSmsPolicyRefused(f, try patchSmsPolicyRaw(f, "null"))
+        try expectSmsPolicyRefused(f, try patchSmsPolicyRaw(f, ""))
         let noBody = try f.server.send(
-            "PATCH", "/v1.0\(policyPath)", token: f.policyToken, headers: [("Content-Length", "0")])
-        try expectRefused(f, noBody)
+            "PATCH", "/v1.0\(smsPolicyPath)", token: f.policyToken, headers: [("Content-Length", "0")])
+        try expectSmsPolicyRefused(f, noBody)
 
-        let wrongType = try patchRaw(
-            f, #"{"@odata.type":"\#(odataType)","state":"enabled"}"#, headers: [("Content-Type", "text/plain")])
+        let wrongType = try patchSmsPolicyRaw(
+            f, #"{"@odata.type":"\#(smsConfigurationType)","state":"enabled"}"#,
+            headers: [("Content-Type", "text/plain")])
         #expect(wrongType.status == 415)
         #expect(wrongType.errorCode == "unsupportedMediaType")
-        let withCharset = try patchRaw(
-            f, #"{"@odata.type":"\#(odataType)","state":"enabled"}"#,
+        let withCharset = try patchSmsPolicyRaw(
+            f, #"{"@odata.type":"\#(smsConfigurationType)","state":"enabled"}"#,
             headers: [("Content-Type", "application/json; charset=utf-8")])
         #expect(withCharset.status == 204)
         #expect(try f.store.smsPolicy().enabled)
@@ -225,7 +229,7 @@ struct SmsPolicyEndpointTests {
     @Test func otherMethodsOnThePolicyAre405() throws {
         let f = try SmsFixture()
         for method in ["POST", "PUT", "DELETE"] {
-            let response = try f.server.send(method, "/beta\(policyPath)", token: f.policyToken, json: "{}")
+            let response = try f.server.send(method, "/beta\(smsPolicyPath)", token: f.policyToken, json: "{}")
             #expect(response.status == 405)
             #expect(response.headers["allow"] == "GET, PATCH")
         }
@@ -244,7 +248,7 @@ struct SmsPolicyEndpointTests {
         ]
         for token in allowed {
             for version in SmsFixture.versions {
-                #expect(try getPolicy(f, version: version, token: token).status == 200)
+                #expect(try getSmsPolicy(f, version: version, token: token).status == 200)
             }
         }
         let refused = [
@@ -252,11 +256,11 @@ struct SmsPolicyEndpointTests {
             f.server.appToken(roles: ["UserAuthenticationMethod.ReadWrite.All"]),
         ]
         for token in refused {
-            let response = try getPolicy(f, token: token)
+            let response = try getSmsPolicy(f, token: token)
             #expect(response.status == 403)
             #expect(response.errorCode == "accessDenied")
         }
-        let anonymous = try f.server.send("GET", "/v1.0\(policyPath)", token: nil)
+        let anonymous = try f.server.send("GET", "/v1.0\(smsPolicyPath)", token: nil)
         #expect(anonymous.status == 401)
         #expect(anonymous.errorCode == "InvalidAuthenticationToken")
     }

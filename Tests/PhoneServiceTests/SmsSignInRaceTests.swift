@@ -9,7 +9,8 @@ import Testing
 
 /// Sends one request on each of `requests` at once (each on its own connection, all connected
 /// first) and returns the statuses in order.
-private func sendAtOnce(_ port: Int, _ requests: [(method: String, path: String, token: String, body: String?)]) throws
+private func smsSendAtOnce(_ port: Int, _ requests: [(method: String, path: String, token: String, body: String?)])
+    throws
     -> [Int]
 {
     let race = SmsRace(clients: try requests.map { _ in try RawHTTPClient(port: port) })
@@ -60,7 +61,7 @@ struct SmsSignInRaceTests {
                     token: f.adminToken, body: String?.none
                 )
             }
-            let statuses = try sendAtOnce(f.server.port, requests)
+            let statuses = try smsSendAtOnce(f.server.port, requests)
             #expect(statuses.filter { $0 == 204 }.count == 1, "round \(round): \(statuses)")
             #expect(statuses.filter { $0 == 409 }.count == users.count - 1, "round \(round): \(statuses)")
             let states = try users.map { try f.state($0) }
@@ -82,7 +83,7 @@ struct SmsSignInRaceTests {
                 body: Optional(#"{"phoneNumber":"+1 2065550100","phoneType":"mobile"}"#)
             )
         }
-        let statuses = try sendAtOnce(f.server.port, requests)
+        let statuses = try smsSendAtOnce(f.server.port, requests)
         #expect(statuses.filter { $0 == 201 }.count == 1, "\(statuses)")
         #expect(statuses.filter { $0 == 409 }.count == users.count - 1, "\(statuses)")
         let states = try users.map { try f.state($0) }
@@ -116,7 +117,7 @@ struct SmsSignInRaceTests {
                     #"{"phoneNumber":"\#(number)"}"#
                 ))
         }
-        let statuses = try sendAtOnce(f.server.port, requests)
+        let statuses = try smsSendAtOnce(f.server.port, requests)
         #expect(statuses.filter { $0 == 409 }.count == requests.count - 1, "\(statuses)")
         #expect(statuses.filter { [201, 204].contains($0) }.count == 1, "\(statuses)")
         let everyone = creators + enablers + renumberers

@@ -74,7 +74,7 @@ private final class SmsTestDatabase {
 }
 
 /// Expects `body` to throw the store error matched by `matches`.
-private func expectStoreError(
+private func expectSmsStoreError(
     _ description: String, sourceLocation: SourceLocation = #_sourceLocation, _ matches: (StoreError) -> Bool,
     _ body: () throws -> Void
 ) {
@@ -88,7 +88,7 @@ private func expectStoreError(
     }
 }
 
-private func registration(_ user: User, _ number: String, _ status: String, type: String = "mobile") -> String {
+private func smsRegistrationSQL(_ user: User, _ number: String, _ status: String, type: String = "mobile") -> String {
     "INSERT INTO sms_sign_in (user_id, phone_type, phone_number, status, updated_at) "
         + "VALUES ('\(user.id)', '\(type)', '\(number)', '\(status)', '2026-01-01T00:00:00Z')"
 }
@@ -102,10 +102,10 @@ struct SmsSignInStoreTests {
         let bob = try db.user("bob")
         try db.mobile(alice, "+1 2065550100")
         try db.mobile(bob, "+1 2065550100")
-        #expect(db.rawRule(registration(alice, "+1 2065550100", "registered")) == nil)
-        #expect(db.rawRule(registration(bob, "+1 2065550100", "registered")) == .smsSignInNumberUnique)
+        #expect(db.rawRule(smsRegistrationSQL(alice, "+1 2065550100", "registered")) == nil)
+        #expect(db.rawRule(smsRegistrationSQL(bob, "+1 2065550100", "registered")) == .smsSignInNumberUnique)
         // The allowed neighbour: a disabled mark on the same number holds nothing.
-        #expect(db.rawRule(registration(bob, "+1 2065550100", "disabled")) == nil)
+        #expect(db.rawRule(smsRegistrationSQL(bob, "+1 2065550100", "disabled")) == nil)
         #expect(
             db.rawRule("UPDATE sms_sign_in SET status = 'registered' WHERE user_id = '\(bob.id)'")
                 == .smsSignInNumberUnique)
@@ -121,12 +121,12 @@ struct SmsSignInStoreTests {
         let bob = try db.user("bob")
         try db.mobile(alice, "+1 2065550100")
         try db.phone(alice, .office, "+1 2065550199")
-        #expect(db.rawRule(registration(alice, "+1 2065550199", "registered")) == .smsSignInNumberMatchesMobile)
-        #expect(db.rawRule(registration(bob, "+1 2065550100", "registered")) == .smsSignInNumberMatchesMobile)
-        #expect(db.rawRule(registration(alice, "+1 2065550100", "registered")) == nil)
+        #expect(db.rawRule(smsRegistrationSQL(alice, "+1 2065550199", "registered")) == .smsSignInNumberMatchesMobile)
+        #expect(db.rawRule(smsRegistrationSQL(bob, "+1 2065550100", "registered")) == .smsSignInNumberMatchesMobile)
+        #expect(db.rawRule(smsRegistrationSQL(alice, "+1 2065550100", "registered")) == nil)
         // An upsert that would move the registration to another number runs the same check.
         let upsert =
-            registration(alice, "+1 2065550199", "registered")
+            smsRegistrationSQL(alice, "+1 2065550199", "registered")
             + " ON CONFLICT (user_id) DO UPDATE SET phone_number = excluded.phone_number"
         #expect(db.rawRule(upsert) == .smsSignInNumberMatchesMobile)
         #expect(try db.raw.scalarText("SELECT phone_number FROM sms_sign_in") == "+1 2065550100")
@@ -138,10 +138,12 @@ struct SmsSignInStoreTests {
         try db.mobile(alice, "+1 2065550100")
         for type in ["office", "alternateMobile"] {
             try db.phone(alice, PhoneType(rawValue: type) ?? .office, "+1 2065550100")
-            #expect(db.rawRule(registration(alice, "+1 2065550100", "registered", type: type)) == .smsSignInMobileOnly)
+            #expect(
+                db.rawRule(smsRegistrationSQL(alice, "+1 2065550100", "registered", type: type)) == .smsSignInMobileOnly
+            )
         }
         #expect(try db.registrations(alice) == 0)
-        expectStoreError("smsSignInNeedsMobile") {
+        expectSmsStoreError("smsSignInNeedsMobile") {
             if case .smsSignInNeedsMobile(.office) = $0 { true } else { false }
         } _: {
             try db.store.enableSmsSignIn(userID: alice.id, type: .office)
@@ -168,7 +170,7 @@ struct SmsSignInStoreTests {
         let alice = try db.user("alice")
         let bob = try db.user("bob")
         try db.mobile(alice, "+1 2065550100")
-        #expect(db.rawRule(registration(alice, "+1 2065550100", "registered")) == nil)
+        #expect(db.rawRule(smsRegistrationSQL(alice, "+1 2065550100", "registered")) == nil)
         // Touching the row without a new number keeps it.
         #expect(db.rawRule("UPDATE phone_method SET updated_at = 'later' WHERE user_id = '\(alice.id)'") == nil)
         #expect(
@@ -211,7 +213,7 @@ struct SmsSignInStoreTests {
 
         // Through the store: refused, and the policy as it was.
         let before = try db.store.smsPolicy()
-        expectStoreError("smsPolicyTargetExists") {
+        expectSmsStoreError("smsPolicyTargetExists") {
             if case .rule(.smsPolicyTargetExists) = $0 { true } else { false }
         } _: {
             try db.store.setSmsPolicy(
@@ -267,26 +269,26 @@ struct SmsSignInStoreTests {
         let db = try SmsTestDatabase()
         let alice = try db.user("alice")
         let bob = try db.user("bob")
-        expectStoreError("userNotFound") {
+        expectSmsStoreError("userNotFound") {
             if case .userNotFound = $0 { true } else { false }
         } _: {
             try db.store.enableSmsSignIn(userID: "11111111-2222-3333-4444-555555555555", type: .mobile)
         }
-        expectStoreError("phoneMethodNotFound") {
+        expectSmsStoreError("phoneMethodNotFound") {
             if case .phoneMethodNotFound(.mobile) = $0 { true } else { false }
         } _: {
             try db.store.enableSmsSignIn(userID: alice.id, type: .mobile)
         }
         try db.mobile(alice, "+1 2065550100")
         try db.mobile(bob, "+1 2065550100")
-        expectStoreError("smsSignInNotAllowedByPolicy") {
+        expectSmsStoreError("smsSignInNotAllowedByPolicy") {
             if case .smsSignInNotAllowedByPolicy = $0 { true } else { false }
         } _: {
             try db.store.enableSmsSignIn(userID: alice.id, type: .mobile)
         }
         try db.allowAllUsers()
         #expect(try db.store.enableSmsSignIn(userID: alice.id, type: .mobile).smsSignInState == .ready)
-        expectStoreError("smsSignInNumberUnique") {
+        expectSmsStoreError("smsSignInNumberUnique") {
             if case .rule(.smsSignInNumberUnique) = $0 { true } else { false }
         } _: {
             try db.store.enableSmsSignIn(userID: bob.id, type: .mobile)
