@@ -13,7 +13,8 @@ extension PhoneStore {
         }
     }
 
-    /// The group whose id or display name (without regard to case) is `key`.
+    /// The group whose id or display name (without regard to case) is `key`; an id match wins, as
+    /// a group may be named like another group's id.
     public func group(key: String) throws -> Group? {
         try read { db in try Self.group(key: key, in: db) }
     }
@@ -64,7 +65,10 @@ extension PhoneStore {
     static func group(key: String, in db: Database) throws -> Group? {
         var found: (id: String, name: String)?
         try db.query(
-            "SELECT id, display_name FROM directory_group WHERE id = lower(?1) OR display_name = ?1 COLLATE NOCASE",
+            """
+            SELECT id, display_name FROM directory_group WHERE id = lower(?1) OR display_name = ?1 COLLATE NOCASE
+            ORDER BY id = lower(?1) DESC LIMIT 1
+            """,
             [.text(key)]
         ) { row in found = (row.text(0) ?? "", row.text(1) ?? "") }
         guard let found else { return nil }
