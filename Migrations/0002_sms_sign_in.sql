@@ -43,10 +43,23 @@ CREATE TABLE sms_policy_target (
     CONSTRAINT sms_policy_target_all_users_is_group CHECK (target_id <> 'all_users' OR target_type = 'group')
 ) STRICT, WITHOUT ROWID;
 
--- A target names a user or group that exists; removing one removes it from the policy.
+-- A target names a user or group that exists ('all_users' is left to the CHECK above, which says
+-- it must be a group); removing one removes it from the policy.
 CREATE TRIGGER sms_policy_target_exists
 BEFORE INSERT ON sms_policy_target
-WHEN NOT (
+WHEN NEW.target_id <> 'all_users' AND NOT (
+    (NEW.target_type = 'user' AND EXISTS (SELECT 1 FROM user WHERE id = NEW.target_id))
+    OR (NEW.target_type = 'group'
+        AND (NEW.target_id = 'all_users' OR EXISTS (SELECT 1 FROM directory_group WHERE id = NEW.target_id)))
+)
+BEGIN
+    SELECT RAISE(ABORT, 'sms_policy_target_exists');
+END;
+
+-- The same check on an update, so that no raw UPDATE retargets a row at nothing.
+CREATE TRIGGER sms_policy_target_exists_on_update
+BEFORE UPDATE OF target_type, target_id ON sms_policy_target
+WHEN NEW.target_id <> 'all_users' AND NOT (
     (NEW.target_type = 'user' AND EXISTS (SELECT 1 FROM user WHERE id = NEW.target_id))
     OR (NEW.target_type = 'group'
         AND (NEW.target_id = 'all_users' OR EXISTS (SELECT 1 FROM directory_group WHERE id = NEW.target_id)))
@@ -91,6 +104,25 @@ WHEN NOT EXISTS (
 )
 BEGIN
     SELECT RAISE(ABORT, 'sms_sign_in_number_matches_mobile');
+END;
+
+CREATE TRIGGER sms_sign_in_number_matches_mobile_on_update
+BEFORE UPDATE OF user_id, phone_number ON sms_sign_in
+WHEN NOT EXISTS (
+    SELECT 1 FROM phone_method
+    WHERE user_id = NEW.user_id AND phone_type = 'mobile' AND phone_number = NEW.phone_number
+)
+BEGIN
+    SELECT RAISE(ABORT, 'sms_sign_in_number_matches_mobile');
+END;
+
+-- Deleting a mobile releases its registration. The foreign key does this too, but an operator's
+-- sqlite3 shell runs with foreign keys off by default.
+CREATE TRIGGER sms_sign_in_released_on_delete
+AFTER DELETE ON phone_method
+WHEN OLD.phone_type = 'mobile'
+BEGIN
+    DELETE FROM sms_sign_in WHERE user_id = OLD.user_id;
 END;
 
 -- Renumbering a mobile releases its registration.

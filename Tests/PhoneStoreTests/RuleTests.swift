@@ -132,14 +132,15 @@ struct RuleTests {
                 violations: [
                     RawSQL.insertTarget("include", "user", Fixture.unknownID),
                     RawSQL.insertTarget("exclude", "group", Fixture.unknownID),
-                    RawSQL.insertTarget("include", "user", "all_users"),
                 ],
                 neighbour: RawSQL.insertTarget("include", "user", alice))
         case .smsPolicyTargetAllUsersIsGroup:
-            // The existence trigger refuses an insert first, so the CHECK guards updates.
             return RawCase(
                 setup: [RawSQL.insertTarget("include", "group", "all_users")],
-                violations: ["UPDATE sms_policy_target SET target_type = 'user' WHERE target_id = 'all_users'"],
+                violations: [
+                    "UPDATE sms_policy_target SET target_type = 'user' WHERE target_id = 'all_users'",
+                    RawSQL.insertTarget("exclude", "user", "all_users"),
+                ],
                 neighbour: "UPDATE sms_policy_target SET is_usable_for_sign_in = 0 WHERE target_id = 'all_users'")
         case .groupDisplayNameUnique:
             return RawCase(
@@ -390,7 +391,9 @@ struct RuleTests {
         // Written only by the store from typed values, or bookkeeping (indexes, cleanup triggers).
         "group_member_by_user", "sms_policy_single_row", "sms_policy_state_valid", "sms_policy_target_kind_valid",
         "sms_policy_target_type_valid", "sms_sign_in_status_valid", "sms_policy_target_user_removed",
-        "sms_policy_target_group_removed", "sms_sign_in_released_on_renumber",
+        "sms_policy_target_group_removed", "sms_sign_in_released_on_renumber", "sms_sign_in_released_on_delete",
+        // Triggers that raise an existing rule's name on UPDATE as well as INSERT.
+        "sms_policy_target_exists_on_update", "sms_sign_in_number_matches_mobile_on_update",
     ]
 
     /// Every named CHECK/UNIQUE constraint, unique index and trigger in the schema.

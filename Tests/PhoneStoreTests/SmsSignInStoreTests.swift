@@ -203,7 +203,7 @@ struct SmsSignInStoreTests {
         #expect(db.rawRule(insert("include", "user", unknown)) == .smsPolicyTargetExists)
         #expect(db.rawRule(insert("exclude", "group", unknown)) == .smsPolicyTargetExists)
         #expect(db.rawRule(insert("include", "group", alice.id)) == .smsPolicyTargetExists)
-        #expect(db.rawRule(insert("include", "user", "all_users")) == .smsPolicyTargetExists)
+        #expect(db.rawRule(insert("include", "user", "all_users")) == .smsPolicyTargetAllUsersIsGroup)
         #expect(db.rawRule(insert("include", "user", alice.id)) == nil)
         #expect(db.rawRule(insert("exclude", "group", pilots.id)) == nil)
         #expect(db.rawRule(insert("include", "group", "all_users")) == nil)
@@ -411,4 +411,33 @@ private final class SmsWinnerCount: @unchecked Sendable {
     private var count = 0
     func increment() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
+}
+
+/// Raw SQL cannot get round the SMS rules by UPDATE, or by deleting a mobile with foreign keys
+/// off (the sqlite3 shell's default).
+struct SmsRawSQLLoopholeTests {
+    @Test func updatingARegistrationToAnotherNumberIsRefused() throws {
+        try withStore { store, path in
+            try store.addAlice()
+            try store.setSmsPolicy(SmsPolicy(enabled: true, includeTargets: [.allUsers]))
+            _ = try store.createPhoneMethod(userID: Fixture.aliceID, type: .mobile, number: "+1 2065555555")
+            let db = try operatorConnection(path)
+            expectRawRule(.smsSignInNumberMatchesMobile, on: db, "UPDATE sms_sign_in SET phone_number = '+1 999'")
+            expectRawRule(
+                .smsPolicyTargetExists, on: db,
+                "UPDATE sms_policy_target SET target_id = '\(Fixture.unknownID)' WHERE target_id = 'all_users'")
+        }
+    }
+
+    @Test func deletingTheMobileWithForeignKeysOffReleasesItsRegistration() throws {
+        try withStore { store, path in
+            try store.addAlice()
+            try store.setSmsPolicy(SmsPolicy(enabled: true, includeTargets: [.allUsers]))
+            _ = try store.createPhoneMethod(userID: Fixture.aliceID, type: .mobile, number: "+1 2065555555")
+            let db = try Database(path: path, create: false)
+            try db.execute("PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000")
+            try db.execute(RawSQL.deletePhone(Fixture.aliceID, "mobile"))
+            #expect(try db.scalarInt("SELECT count(*) FROM sms_sign_in") == 0)
+        }
+    }
 }
