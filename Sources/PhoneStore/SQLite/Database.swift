@@ -89,6 +89,9 @@ public final class Database {
         }
     }
 
+    /// True outside a transaction: after an error, whether SQLite rolled the transaction back.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
     /// Number of rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 

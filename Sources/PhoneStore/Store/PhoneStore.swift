@@ -1,18 +1,19 @@
 import Foundation
 
 /// The tenant's state in one SQLite file: users, roles and phone methods, with the API's rules
-/// enforced by the schema. Reads run on pooled read connections in parallel; writes are
-/// serialised on one writer connection, each in its own `BEGIN IMMEDIATE` transaction, and return
-/// only after `COMMIT` (which, with `synchronous=FULL`, has reached the disk).
+/// enforced by the schema. Reads run on pooled read connections in parallel, one read transaction
+/// each; writes go to one writer thread (`GroupCommitter`) that commits them in groups, each write
+/// in its own savepoint, and report success only after the `COMMIT` that covers them (which, with
+/// `synchronous=FULL`, has reached the disk).
 public final class PhoneStore: @unchecked Sendable {
-    // @unchecked: `writer` is only used under `writeLock`; readers come from `ConnectionPool`, which
-    // hands each connection to one caller at a time. Everything else is immutable.
+    // @unchecked: the writer connection belongs to `committer`'s thread; readers come from
+    // `ConnectionPool`, which hands each connection to one caller at a time. Everything else is
+    // immutable.
     public let path: String
     public let durability: Durability
     public let tenant: Tenant
     public let schemaVersion: Int
-    private let writeLock = NSLock()
-    private let writer: Database
+    private let committer: GroupCommitter
     private let readers: ConnectionPool
 
     /// Opens (creating when missing) the database at `path`, migrates it and creates the tenant on
@@ -29,7 +30,7 @@ public final class PhoneStore: @unchecked Sendable {
             try migrator.migrate(writer)
             self.tenant = try Self.loadOrCreateTenant(writer)
             self.schemaVersion = migrator.latestVersion
-            self.writer = writer
+            self.committer = GroupCommitter(writer: writer)
         } catch let error as SQLiteError {
             throw StoreError(error)
         }
@@ -38,7 +39,10 @@ public final class PhoneStore: @unchecked Sendable {
             try Self.configure(db, durability: durability, readOnly: true)
             return db
         }
+        committer.start()
     }
+
+    deinit { committer.stop() }
 
     static func configure(_ db: Database, durability: Durability, readOnly: Bool) throws(SQLiteError) {
         // busy_timeout first: setting WAL mode itself may wait for another process's lock.
@@ -81,15 +85,63 @@ public final class PhoneStore: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in a write transaction on the writer connection; returns after the commit. A
-    /// thrown error rolls the whole transaction back, so a rejected request writes nothing.
-    public func write<T>(transaction: Bool = true, _ body: (Database) throws -> T) throws -> T {
-        try writeLock.withLock {
-            do {
-                return transaction ? try writer.immediateTransaction { try body(writer) } : try body(writer)
-            } catch let error as SQLiteError {
-                throw StoreError(error)
-            }
+    /// Runs `body` on the writer thread, inside its own savepoint of a group transaction, and
+    /// returns after the `COMMIT` that covers it. A thrown error undoes `body`'s changes only, so a
+    /// rejected request writes nothing. `transaction: false` runs `body` alone, outside any
+    /// transaction (a checkpoint). Waits on the calling thread: see `submitWrite` to not wait.
+    public func write<T>(transaction: Bool = true, _ body: @escaping (Database) throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome<T>()
+        submit(transaction: transaction, body) { result in
+            outcome.result = result
+            done.signal()
         }
+        done.wait()
+        guard let result = outcome.result else { throw StoreError.noTenant }
+        return try result.get()
     }
+
+    /// Queues `body` for the writer thread and returns at once; `completion` runs on the writer
+    /// thread after the `COMMIT` that covers the write (or with its error). Never blocks.
+    public func submitWrite<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        submit(transaction: true, body, completion: completion)
+    }
+
+    private func submit<T>(
+        transaction: Bool, _ body: @escaping (Database) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        committer.submit(
+            GroupCommitter.Job(
+                body: { db in UncheckedSendable(try body(db)) },
+                completion: { result in
+                    switch result {
+                    case .success(let value):
+                        guard let boxed = value as? UncheckedSendable<T> else { return }
+                        completion(.success(boxed.value))
+                    case .failure(let error as SQLiteError):
+                        completion(.failure(StoreError(error)))
+                    case .failure(let error):
+                        completion(.failure(error))
+                    }
+                },
+                transactional: transaction))
+    }
+}
+
+/// Carries a value across the writer thread boundary. @unchecked: used only where the caller waits
+/// for the writer (the value is never touched by two threads at once), or for values the store
+/// itself produced on the writer thread and hands over exactly once.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The result a waiting `write` receives from the writer thread. @unchecked: written once by the
+/// writer before it signals, read once by the waiter after.
+private final class Outcome<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }

@@ -1,0 +1,120 @@
+import CSQLite
+import Foundation
+
+/// The one writer: a thread that owns the write connection and commits queued writes in groups.
+/// Each write runs in its own savepoint inside a shared `BEGIN IMMEDIATE` transaction, so a write
+/// that breaks a rule rolls back alone; one `COMMIT` (one fsync with `synchronous=FULL`) then
+/// covers the whole group, and only after it does any write of the group hear that it succeeded.
+final class GroupCommitter: @unchecked Sendable {
+    // @unchecked: `queue` and `stopped` are only touched under `condition`; `writer` only on the
+    // committer thread (or, before `start()`, by the initialiser's caller).
+    typealias Completion = @Sendable (Result<Sendable?, any Error>) -> Void
+
+    struct Job {
+        /// Runs on the committer thread, inside a savepoint (or alone, outside any transaction).
+        var body: (Database) throws -> Sendable?
+        var completion: Completion
+        var transactional: Bool
+    }
+
+    /// The most writes one transaction carries.
+    static let maximumGroup = 256
+
+    private let writer: Database
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var stopped = false
+    private var thread: Thread?
+
+    init(writer: Database) {
+        self.writer = writer
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "phone-store-writer"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops after the queued writes are done.
+    func stop() {
+        condition.withLock {
+            stopped = true
+            condition.broadcast()
+        }
+    }
+
+    func submit(_ job: Job) {
+        condition.withLock {
+            queue.append(job)
+            condition.signal()
+        }
+    }
+
+    private func run() {
+        while true {
+            let jobs: [Job] = condition.withLock {
+                while queue.isEmpty && !stopped { condition.wait() }
+                guard !queue.isEmpty else { return [] }
+                // A write that needs no transaction (a checkpoint) runs alone.
+                if !queue[0].transactional { return [queue.removeFirst()] }
+                let count = min(
+                    Self.maximumGroup, queue.prefix(while: \.transactional).count)
+                let group = Array(queue.prefix(count))
+                queue.removeFirst(count)
+                return group
+            }
+            if jobs.isEmpty { return }
+            if jobs.count == 1 && !jobs[0].transactional {
+                let result = Result { try jobs[0].body(writer) }
+                jobs[0].completion(result)
+            } else {
+                commit(jobs)
+            }
+        }
+    }
+
+    private func commit(_ jobs: [Job]) {
+        var results: [Result<Sendable?, any Error>] = []
+        results.reserveCapacity(jobs.count)
+        do {
+            try writer.execute("BEGIN IMMEDIATE")
+        } catch {
+            for job in jobs { job.completion(.failure(error)) }
+            return
+        }
+        for job in jobs {
+            do {
+                try writer.execute("SAVEPOINT request")
+                let value = try job.body(writer)
+                try writer.execute("RELEASE request")
+                results.append(.success(value))
+            } catch {
+                if writer.isAutocommit {
+                    // SQLite rolled the whole transaction back (I/O error, disk full): every write
+                    // of the group is lost, so none of them may report success.
+                    for job in jobs { job.completion(.failure(error)) }
+                    return
+                }
+                try? writer.execute("ROLLBACK TO request")
+                try? writer.execute("RELEASE request")
+                results.append(.failure(error))
+            }
+        }
+        // A group in which every write was refused commits nothing: roll back, no fsync.
+        guard results.contains(where: { (try? $0.get()) != nil }) else {
+            try? writer.execute("ROLLBACK")
+            for (job, result) in zip(jobs, results) { job.completion(result) }
+            return
+        }
+        do {
+            try writer.execute("COMMIT")
+        } catch {
+            try? writer.execute("ROLLBACK")
+            for job in jobs { job.completion(.failure(error)) }
+            return
+        }
+        for (job, result) in zip(jobs, results) { job.completion(result) }
+    }
+}
