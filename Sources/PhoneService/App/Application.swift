@@ -22,39 +22,64 @@ struct Application: Sendable {
         self.smsPolicy = SmsPolicyHandler(store: store)
     }
 
-    func handle(_ request: HTTPRequest) -> HTTPResponse {
+    /// Answers `request` through `respond`: at once for reads and refusals, or from the store's
+    /// writer thread after the commit for writes.
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let response = ResponseWriter(
-            request: request, requestID: RequestID.make())
+        let response = ResponseWriter(request: request, requestID: RequestID.make())
         var principal: Principal?
-        let result: HTTPResponse
+        let outcome: HandlerOutcome
         do {
-            result = try dispatch(request, response: response, principal: &principal)
+            outcome = try dispatch(request, response: response, principal: &principal)
         } catch {
-            if error.status >= 500 {
+            outcome = .deferred { finish in finish(.failure(error)) }
+        }
+        let caller = principal
+        let finish: HandlerOutcome.Finish = { [logger] result in
+            let answer: HTTPResponse
+            switch result {
+            case .success(let success): answer = success
+            case .failure(let error): answer = response.error(error)
+            }
+            if answer.status >= 500 {
                 logger.error("request failed", metadata: ["request-id": "\(response.requestID)"])
             }
-            result = response.error(error)
+            Self.log(logger, request, answer, principal: caller, response: response, started: started)
+            respond(answer)
         }
-        log(request, result, principal: principal, response: response, started: started)
-        return result
+        switch outcome {
+        case .response(let answer): finish(.success(answer))
+        case .deferred(let start): start(finish)
+        }
+    }
+
+    /// The same, waiting for a queued write: for callers without a connection to suspend (tests).
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResponseBox()
+        handle(request) { answer in
+            box.response = answer
+            done.signal()
+        }
+        done.wait()
+        return box.response ?? HTTPResponse(status: 500)
     }
 
     /// The answer to a body over the limit, in Graph's envelope.
     func tooLarge(_ request: HTTPRequest) -> HTTPResponse {
-        let response = ResponseWriter(
-            request: request, requestID: RequestID.make())
+        let response = ResponseWriter(request: request, requestID: RequestID.make())
         let result = response.error(.bodyTooLarge)
-        log(request, result, principal: nil, response: response, started: DispatchTime.now().uptimeNanoseconds)
+        Self.log(
+            logger, request, result, principal: nil, response: response, started: DispatchTime.now().uptimeNanoseconds)
         return result
     }
 
     private func dispatch(_ request: HTTPRequest, response: ResponseWriter, principal: inout Principal?)
-        throws(GraphError) -> HTTPResponse
+        throws(GraphError) -> HandlerOutcome
     {
         let headerBytes = request.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 }
         guard headerBytes <= Self.maximumHeaderBytes else { throw .headersTooLarge }
-        if request.path == "/healthz" { return try health(request, response: response) }
+        if request.path == "/healthz" { return .response(try health(request, response: response)) }
         let route = try Router.route(request.path)
         let caller = try verifier.principal(authorization: request.header("authorization"))
         principal = caller
@@ -62,7 +87,7 @@ struct Application: Sendable {
         case .phone(let phoneRoute):
             return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
         case .smsPolicy(let version):
-            return try smsPolicy.handle(version, request, principal: caller, response: response)
+            return .response(try smsPolicy.handle(version, request, principal: caller, response: response))
         }
     }
 
@@ -84,8 +109,9 @@ struct Application: Sendable {
     }
 
     /// One line per request: never the token, never a body.
-    private func log(
-        _ request: HTTPRequest, _ result: HTTPResponse, principal: Principal?, response: ResponseWriter, started: UInt64
+    private static func log(
+        _ logger: Logger, _ request: HTTPRequest, _ result: HTTPResponse, principal: Principal?,
+        response: ResponseWriter, started: UInt64
     ) {
         let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1000
         var metadata: Logger.Metadata = [
@@ -100,4 +126,10 @@ struct Application: Sendable {
         }
         logger.info("request", metadata: metadata)
     }
+}
+
+/// The answer a waiting `handle(_:)` receives. @unchecked: written once before the semaphore is
+/// signalled, read once after.
+private final class ResponseBox: @unchecked Sendable {
+    var response: HTTPResponse?
 }

@@ -57,7 +57,8 @@ struct Serve: ParsableCommand {
         }
         let application = Application(store: store, logger: logger)
         let server = HTTPServer(
-            socket: socket, limits: limits, handler: application.handle, tooLarge: application.tooLarge)
+            socket: socket, limits: limits, handler: { application.handle($0, respond: $1) },
+            tooLarge: application.tooLarge)
         try cliStep { try server.start() }
         logger.notice(
             "listening",

@@ -8,7 +8,10 @@ import Synchronization
 final class HTTPServer: @unchecked Sendable {
     // @unchecked: `daemon` is written once in `start()` before any callback can run and cleared in
     // `stop()` after libmicrohttpd has stopped calling back; `handler` and `limits` are immutable.
-    typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+    /// Answers a request through its second argument, at once or later from another thread (a
+    /// queued write); meanwhile the connection is suspended and its pool thread serves others.
+    typealias Handler = @Sendable (HTTPRequest, @escaping @Sendable (HTTPResponse) -> Void) -> Void
+    typealias ImmediateHandler = @Sendable (HTTPRequest) -> HTTPResponse
 
     struct Limits: Sendable {
         var threads: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
@@ -25,14 +28,14 @@ final class HTTPServer: @unchecked Sendable {
     let limits: Limits
     let handler: Handler
     /// Answers a body over `maximumBodySize`, built by the application (its error envelope).
-    let tooLarge: Handler
+    let tooLarge: ImmediateHandler
     private var daemon: OpaquePointer?
     /// Requests between their first byte and the end of their response.
     fileprivate let inFlight = Atomic<Int>(0)
     /// Set by `quiesce()`: responses carry `Connection: close` so keep-alive clients move on.
     fileprivate let draining = Atomic<Bool>(false)
 
-    init(socket: ListenSocket, limits: Limits, handler: @escaping Handler, tooLarge: @escaping Handler) {
+    init(socket: ListenSocket, limits: Limits, handler: @escaping Handler, tooLarge: @escaping ImmediateHandler) {
         self.socket = socket
         self.limits = limits
         self.handler = handler
@@ -110,9 +113,21 @@ final class HTTPServer: @unchecked Sendable {
 }
 
 /// What one request gathers across libmicrohttpd's calls to the access handler.
-private final class RequestState {
+private final class RequestState: @unchecked Sendable {
+    // @unchecked: `body`, `tooLarge` and `dispatched` are used only on the connection's pool
+    // thread; `response` and `suspended` are shared with the thread that answers, under `lock`.
     var body: [UInt8] = []
     var tooLarge = false
+    var dispatched = false
+    let lock = NSLock()
+    var response: HTTPResponse?
+    var suspended = false
+}
+
+/// A connection handle for the thread that answers a suspended request. @unchecked: libmicrohttpd
+/// allows `MHD_resume_connection` from any thread, and the connection stays valid while suspended.
+private struct SuspendedConnection: @unchecked Sendable {
+    let pointer: OpaquePointer
 }
 
 /// libmicrohttpd's access handler. It is called first with no body (`*state == NULL`), then once per
@@ -160,6 +175,13 @@ private func accessHandler(
         return CMicroHTTPD_YES
     }
 
+    // Called again after `MHD_resume_connection`: the answer is ready.
+    if request.dispatched {
+        guard let ready = request.lock.withLock({ request.response.take() }) else { return CMicroHTTPD_YES }
+        return server.respond(ready, on: connection)
+    }
+    request.dispatched = true
+
     var httpRequest = HTTPRequest(
         method: String(cString: method), path: String(cString: url), query: queryArguments(of: connection),
         headers: headers(of: connection), body: request.body)
@@ -168,7 +190,23 @@ private func accessHandler(
         httpRequest.body = []
         return server.respond(server.tooLarge(httpRequest), on: connection)
     }
-    return server.respond(server.handler(httpRequest), on: connection)
+    let handle = SuspendedConnection(pointer: connection)
+    server.handler(httpRequest) { answer in
+        request.lock.withLock {
+            request.response = answer
+            if request.suspended {
+                request.suspended = false
+                MHD_resume_connection(handle.pointer)
+            }
+        }
+    }
+    // Answered at once (a read), or suspend until the answer comes (a queued write).
+    return request.lock.withLock {
+        if let answer = request.response.take() { return server.respond(answer, on: connection) }
+        request.suspended = true
+        MHD_suspend_connection(connection)
+        return CMicroHTTPD_YES
+    }
 }
 
 /// Releases the per-request state when libmicrohttpd is done with a request.

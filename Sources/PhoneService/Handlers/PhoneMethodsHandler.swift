@@ -11,7 +11,7 @@ struct PhoneMethodsHandler: Sendable {
     }
 
     func handle(_ route: PhoneRoute, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
-        throws(GraphError) -> HTTPResponse
+        throws(GraphError) -> HandlerOutcome
     {
         let operation = try Self.operation(route, method: request.method)
         let options = try QueryOptions.parse(request.query, version: route.version, isList: operation == .list)
@@ -34,24 +34,31 @@ struct PhoneMethodsHandler: Sendable {
             var methods = phones
             if let type = options.phoneType { methods = methods.filter { $0.type == type } }
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: false)
-            return response.json(
-                status: 200,
-                body: representation.collection(methods, context: context, odataType: route.collection == .methods))
+            return .response(
+                response.json(
+                    status: 200,
+                    body: representation.collection(
+                        methods, context: context, odataType: route.collection == .methods)))
         case .get:
             let type = try Self.phoneType(route)
             guard let method = phones.first(where: { $0.type == type }) else {
                 throw .methodNotFound(route.methodID ?? "")
             }
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
-            return response.json(status: 200, body: representation.entity(method, context: context))
+            return .response(response.json(status: 200, body: representation.entity(method, context: context)))
         case .create:
             let body = try PhoneMethodBody.parse(request, version: route.version)
             guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
             guard let type = body.phoneType else { throw .badRequest("Property 'phoneType' is required.") }
-            let method = try storeCall { try store.createPhoneMethod(userID: target.id, type: type, number: number) }
-            try Self.refuseCollision(method)
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
-            return response.json(status: 201, body: representation.entity(method, context: context))
+            let userID = target.id
+            return .write(
+                store, { db in try PhoneStore.createPhoneMethod(userID: userID, type: type, number: number, in: db) }
+            ) {
+                method throws(GraphError) in
+                try Self.refuseCollision(method)
+                return response.json(status: 201, body: representation.entity(method, context: context))
+            }
         case .update:
             let type = try Self.phoneType(route)
             let body = try PhoneMethodBody.parse(request, version: route.version)
@@ -59,21 +66,32 @@ struct PhoneMethodsHandler: Sendable {
                 throw .badRequest("Property 'phoneType' cannot be changed: this method is '\(type.rawValue)'.")
             }
             guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
-            let method = try storeCall { try store.updatePhoneMethod(userID: target.id, type: type, number: number) }
-            try Self.refuseCollision(method)
-            return response.noContent()
+            let userID = target.id
+            return .write(
+                store, { db in try PhoneStore.updatePhoneMethod(userID: userID, type: type, number: number, in: db) }
+            ) {
+                method throws(GraphError) in
+                try Self.refuseCollision(method)
+                return response.noContent()
+            }
         case .delete:
             let type = try Self.phoneType(route)
-            try storeCall { try store.deletePhoneMethod(userID: target.id, type: type) }
-            return response.noContent()
+            let userID = target.id
+            return .write(store, { db in try PhoneStore.deletePhoneMethod(userID: userID, type: type, in: db) }) { _ in
+                response.noContent()
+            }
         case .enableSmsSignIn:
             let type = try Self.phoneType(route)
-            try storeCall { try store.enableSmsSignIn(userID: target.id, type: type) }
-            return response.noContent()
+            let userID = target.id
+            return .write(store, { db in try PhoneStore.enableSmsSignIn(userID: userID, type: type, in: db) }) { _ in
+                response.noContent()
+            }
         case .disableSmsSignIn:
             let type = try Self.phoneType(route)
-            try storeCall { try store.disableSmsSignIn(userID: target.id, type: type) }
-            return response.noContent()
+            let userID = target.id
+            return .write(store, { db in try PhoneStore.disableSmsSignIn(userID: userID, type: type, in: db) }) { _ in
+                response.noContent()
+            }
         }
     }
 

@@ -30,44 +30,58 @@ extension PhoneStore {
     /// policy allows is registered for SMS sign-in; when another user holds the number, the phone
     /// is saved all the same with `phoneNumberNotUnique`.
     public func createPhoneMethod(userID: String, type: PhoneType, number: String) throws -> PhoneMethod {
-        try write { db in
-            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
-            let now = Timestamp.now()
-            try db.run(
-                """
-                INSERT INTO phone_method (user_id, phone_type, phone_number, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?)
-                """,
-                [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
-            if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
-            return try Self.phoneMethod(userID: userID, type: type, in: db)
-        }
+        try write { db in try Self.createPhoneMethod(userID: userID, type: type, number: number, in: db) }
+    }
+
+    /// The same, on the writer's connection, for a write queued with `submitWrite`.
+    public static func createPhoneMethod(userID: String, type: PhoneType, number: String, in db: Database) throws
+        -> PhoneMethod
+    {
+        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+        let now = Timestamp.now()
+        try db.run(
+            """
+            INSERT INTO phone_method (user_id, phone_type, phone_number, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            """,
+            [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
+        if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
+        return try Self.phoneMethod(userID: userID, type: type, in: db)
     }
 
     /// Changes a phone method's number. A new number releases a mobile's SMS sign-in registration
     /// (a trigger) and registers the new one when the policy allows.
     @discardableResult
     public func updatePhoneMethod(userID: String, type: PhoneType, number: String) throws -> PhoneMethod {
-        try write { db in
-            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
-            try db.run(
-                "UPDATE phone_method SET phone_number = ?, updated_at = ? WHERE user_id = ? AND phone_type = ?",
-                [.text(number), .text(Timestamp.now()), .text(userID), .text(type.rawValue)])
-            guard db.changes == 1 else { throw StoreError.phoneMethodNotFound(type) }
-            if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
-            return try Self.phoneMethod(userID: userID, type: type, in: db)
-        }
+        try write { db in try Self.updatePhoneMethod(userID: userID, type: type, number: number, in: db) }
+    }
+
+    /// The same, on the writer's connection, for a write queued with `submitWrite`.
+    @discardableResult
+    public static func updatePhoneMethod(userID: String, type: PhoneType, number: String, in db: Database) throws
+        -> PhoneMethod
+    {
+        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+        try db.run(
+            "UPDATE phone_method SET phone_number = ?, updated_at = ? WHERE user_id = ? AND phone_type = ?",
+            [.text(number), .text(Timestamp.now()), .text(userID), .text(type.rawValue)])
+        guard db.changes == 1 else { throw StoreError.phoneMethodNotFound(type) }
+        if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
+        return try Self.phoneMethod(userID: userID, type: type, in: db)
     }
 
     /// Deletes a phone method. The schema refuses deleting the mobile while an alternateMobile
     /// exists.
     public func deletePhoneMethod(userID: String, type: PhoneType) throws {
-        try write { db in
-            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
-            try db.run(
-                "DELETE FROM phone_method WHERE user_id = ? AND phone_type = ?", [.text(userID), .text(type.rawValue)])
-            guard db.changes == 1 else { throw StoreError.phoneMethodNotFound(type) }
-        }
+        try write { db in try Self.deletePhoneMethod(userID: userID, type: type, in: db) }
+    }
+
+    /// The same, on the writer's connection, for a write queued with `submitWrite`.
+    public static func deletePhoneMethod(userID: String, type: PhoneType, in db: Database) throws {
+        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+        try db.run(
+            "DELETE FROM phone_method WHERE user_id = ? AND phone_type = ?", [.text(userID), .text(type.rawValue)])
+        guard db.changes == 1 else { throw StoreError.phoneMethodNotFound(type) }
     }
 
     static func userExists(_ userID: String, in db: Database) throws -> Bool {

@@ -4,40 +4,48 @@ extension PhoneStore {
     /// holds the number (then nothing changes).
     @discardableResult
     public func enableSmsSignIn(userID: String, type: PhoneType) throws -> PhoneMethod {
-        try write { db in
-            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
-            let method = try Self.phoneMethod(userID: userID, type: type, in: db)
-            guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
-            guard try Self.allowedBySmsPolicy(userID: userID, in: db) else {
-                throw StoreError.smsSignInNotAllowedByPolicy
-            }
-            try db.run(
-                """
-                INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at) VALUES (?, ?, 'registered', ?)
-                ON CONFLICT (user_id) DO UPDATE SET status = 'registered', phone_number = excluded.phone_number,
-                    updated_at = excluded.updated_at
-                """,
-                [.text(userID), .text(method.number), .text(Timestamp.now())])
-            return try Self.phoneMethod(userID: userID, type: type, in: db)
+        try write { db in try Self.enableSmsSignIn(userID: userID, type: type, in: db) }
+    }
+
+    /// The same, on the writer's connection, for a write queued with `submitWrite`.
+    @discardableResult
+    public static func enableSmsSignIn(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
+        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+        let method = try Self.phoneMethod(userID: userID, type: type, in: db)
+        guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
+        guard try Self.allowedBySmsPolicy(userID: userID, in: db) else {
+            throw StoreError.smsSignInNotAllowedByPolicy
         }
+        try db.run(
+            """
+            INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at) VALUES (?, ?, 'registered', ?)
+            ON CONFLICT (user_id) DO UPDATE SET status = 'registered', phone_number = excluded.phone_number,
+                updated_at = excluded.updated_at
+            """,
+            [.text(userID), .text(method.number), .text(Timestamp.now())])
+        return try Self.phoneMethod(userID: userID, type: type, in: db)
     }
 
     /// `disableSmsSignIn`: releases the mobile's registration and marks SMS sign-in off for it.
     @discardableResult
     public func disableSmsSignIn(userID: String, type: PhoneType) throws -> PhoneMethod {
-        try write { db in
-            guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
-            let method = try Self.phoneMethod(userID: userID, type: type, in: db)
-            guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
-            try db.run(
-                """
-                INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at) VALUES (?, ?, 'disabled', ?)
-                ON CONFLICT (user_id) DO UPDATE SET status = 'disabled', phone_number = excluded.phone_number,
-                    updated_at = excluded.updated_at
-                """,
-                [.text(userID), .text(method.number), .text(Timestamp.now())])
-            return try Self.phoneMethod(userID: userID, type: type, in: db)
-        }
+        try write { db in try Self.disableSmsSignIn(userID: userID, type: type, in: db) }
+    }
+
+    /// The same, on the writer's connection, for a write queued with `submitWrite`.
+    @discardableResult
+    public static func disableSmsSignIn(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
+        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
+        let method = try Self.phoneMethod(userID: userID, type: type, in: db)
+        guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
+        try db.run(
+            """
+            INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at) VALUES (?, ?, 'disabled', ?)
+            ON CONFLICT (user_id) DO UPDATE SET status = 'disabled', phone_number = excluded.phone_number,
+                updated_at = excluded.updated_at
+            """,
+            [.text(userID), .text(method.number), .text(Timestamp.now())])
+        return try Self.phoneMethod(userID: userID, type: type, in: db)
     }
 
     /// Whether the SMS policy, as it is now, lets the user sign in by SMS.

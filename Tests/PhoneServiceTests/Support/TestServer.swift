@@ -21,7 +21,8 @@ final class TestServer {
         logger.logLevel = .critical
         let application = Application(store: store, logger: logger)
         server = HTTPServer(
-            socket: try ListenSocket.bind("127.0.0.1:0"), limits: limits, handler: application.handle,
+            socket: try ListenSocket.bind("127.0.0.1:0"), limits: limits,
+            handler: { application.handle($0, respond: $1) },
             tooLarge: application.tooLarge)
         try server.start()
     }
