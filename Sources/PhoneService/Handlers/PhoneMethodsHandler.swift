@@ -104,7 +104,10 @@ struct PhoneMethodsHandler: Sendable {
         switch reference {
         case .me:
             guard let userID = principal.userID else {
-                throw .badRequest("/me request is only valid with delegated authentication flow.")
+                // Graph's code here is "BadRequest", as for routing errors, not the body errors' "badRequest".
+                throw GraphError(
+                    status: 400, code: "BadRequest",
+                    message: "/me request is only valid with delegated authentication flow.")
             }
             guard let user = try storeCall({ try store.user(key: userID) }) else { throw .userNotFound(userID) }
             return (user, user.id)
