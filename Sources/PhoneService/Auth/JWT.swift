@@ -1,0 +1,94 @@
+import Crypto
+
+/// Why a bearer token was refused. Deliberately coarse: callers answer 401 either way, and telling
+/// a client more than "malformed / wrong algorithm / bad signature" would only help an attacker.
+enum JWTError: Error, Equatable, Sendable {
+    /// Not a compact JWS: not three dot-separated parts, a part that is not canonical unpadded
+    /// base64url, a header or payload that is not a JSON object, or a token over `JWT.maxLength`.
+    case malformed
+    /// The header's `alg` is missing or anything but exactly "HS256" (including "none").
+    case unsupportedAlgorithm
+    /// The HMAC-SHA256 signature does not match the signing input under the key.
+    case badSignature
+}
+
+/// HS256-signed JSON Web Tokens (RFC 7519 over the JWS compact serialization of RFC 7515).
+///
+/// Only the cryptographic envelope is handled here; lifetime, audience and tenant claims are the
+/// caller's business once `verify` has returned them.
+struct JWT {
+    /// Tokens longer than this are refused before any decoding, bounding the work an
+    /// unauthenticated request can cause.
+    static let maxLength = 16 * 1024
+
+    /// The header every token issued here carries, pre-encoded: it never changes.
+    private static let encodedHeader = Base64URL.encode(#"{"alg":"HS256","typ":"JWT"}"#.utf8)
+
+    /// Signs `claims` (normally a JSON object) with HMAC-SHA256 under `key`.
+    static func sign(claims: JSONValue, key: [UInt8]) -> String {
+        let signingInput = encodedHeader + "." + Base64URL.encode(claims.serialized())
+        return signingInput + "." + Base64URL.encode(signature(over: signingInput, key: key))
+    }
+
+    /// The raw HMAC-SHA256 of a signing input ("header.payload" text); exposed for tests that forge
+    /// tokens with arbitrary headers.
+    static func signature(over signingInput: some StringProtocol, key: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(signingInput.utf8), using: SymmetricKey(data: key)))
+    }
+
+    /// Splits and decodes a token without checking its signature or algorithm.
+    /// `signingInput` is the "header.payload" text the signature covers.
+    static func decode(
+        _ token: String
+    ) throws(JWTError) -> (header: JSONValue, claims: JSONValue, signingInput: Substring, signature: [UInt8]) {
+        let parts = try split(token)
+        return (try jsonObject(parts.header), try jsonObject(parts.payload), parts.signingInput, parts.signature)
+    }
+
+    /// Returns the claims of `token` if it is a well-formed HS256 token signed with `key`.
+    ///
+    /// Checks run in a fixed order, so each token gets one predictable error: shape and JSON
+    /// (`malformed`), then the algorithm, then the signature.
+    static func verify(_ token: String, key: [UInt8]) throws(JWTError) -> JSONValue {
+        let parts = try split(token)
+        let header = try jsonObject(parts.header)
+        let claims = try jsonObject(parts.payload)
+        // Exactly "HS256": the algorithm must be pinned by the verifier, never chosen by the token,
+        // or "none" and algorithm-confusion attacks get through.
+        guard case .string("HS256") = header["alg"] else { throw .unsupportedAlgorithm }
+        // isValidAuthenticationCode compares in constant time and rejects MACs of the wrong length.
+        guard
+            HMAC<SHA256>.isValidAuthenticationCode(
+                parts.signature, authenticating: Array(parts.signingInput.utf8), using: SymmetricKey(data: key))
+        else { throw .badSignature }
+        return claims
+    }
+
+    /// The three parts of a compact token, with header and payload still base64url-decoded bytes.
+    private struct Parts {
+        var header: [UInt8]
+        var payload: [UInt8]
+        var signingInput: Substring
+        var signature: [UInt8]
+    }
+
+    private static func split(_ token: String) throws(JWTError) -> Parts {
+        guard token.utf8.count <= maxLength else { throw .malformed }
+        // Split on bytes, not Characters, so that a dot followed by a combining mark still counts as a
+        // separator. At most three splits: a fourth part is detected without splitting further.
+        let pieces = token.utf8.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
+            .map { Substring($0) }
+        guard pieces.count == 3,
+            let header = Base64URL.decode(pieces[0]),
+            let payload = Base64URL.decode(pieces[1]),
+            let signature = Base64URL.decode(pieces[2])
+        else { throw .malformed }
+        let signingInput = token[pieces[0].startIndex..<pieces[1].endIndex]
+        return Parts(header: header, payload: payload, signingInput: signingInput, signature: signature)
+    }
+
+    private static func jsonObject(_ bytes: [UInt8]) throws(JWTError) -> JSONValue {
+        guard let value = try? JSONParser.parse(bytes), case .object = value else { throw .malformed }
+        return value
+    }
+}
