@@ -19,9 +19,11 @@ struct PhoneMethodRepresentation: Sendable {
         return text
     }
 
-    func entity(_ method: PhoneMethod, context: String) -> [UInt8] {
+    /// `odataType`: whether to name the type, as a method read through `/authentication/methods`
+    /// (whose declared type is the base `authenticationMethod`) must.
+    func entity(_ method: PhoneMethod, context: String, odataType: Bool = false) -> [UInt8] {
         var writer = JSONWriter()
-        write(method, into: &writer, context: context, odataType: false)
+        write(method, into: &writer, context: context, odataType: odataType)
         return writer.bytes
     }
 

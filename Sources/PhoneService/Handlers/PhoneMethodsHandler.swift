@@ -45,7 +45,10 @@ struct PhoneMethodsHandler: Sendable {
                 throw .methodNotFound(route.methodID ?? "")
             }
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
-            return .response(response.json(status: 200, body: representation.entity(method, context: context)))
+            return .response(
+                response.json(
+                    status: 200,
+                    body: representation.entity(method, context: context, odataType: route.collection == .methods)))
         case .create:
             let body = try PhoneMethodBody.parse(request, version: route.version)
             guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
@@ -145,7 +148,10 @@ struct PhoneMethodsHandler: Sendable {
         switch reference {
         case .me:
             guard let userID = principal.userID else {
-                throw .badRequest("/me request is only valid with delegated authentication flow.")
+                // Graph's code here is "BadRequest", as for routing errors, not the body errors' "badRequest".
+                throw GraphError(
+                    status: 400, code: "BadRequest",
+                    message: "/me request is only valid with delegated authentication flow.")
             }
             key = userID
         case .user(let given):
