@@ -11,7 +11,7 @@ DEB_PACKAGES = libmicrohttpd-dev libsqlite3-dev sqlite3 curl pkg-config
 LISTEN ?= 127.0.0.1:8080
 DEMO_DB ?= demo/phone-service.db
 
-.PHONY: deps build release run test lint format clean install install-files uninstall
+.PHONY: deps build release run test test-systemd lint format clean install install-files uninstall
 
 # Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
 # /usr; with any other PREFIX, pass UNITDIR=/etc/systemd/system.
@@ -45,6 +45,11 @@ run: build
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-systemd
+
+## test-systemd: the deployment tests under a private systemd (root; see tests/systemd/run.sh).
+test-systemd:
+	tests/systemd/run.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins
