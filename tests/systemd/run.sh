@@ -15,6 +15,7 @@
 #
 # Environment: PHONE_SERVICE_BIN (a built binary; default: `swift build` here),
 # PHONE_SERVICE_SYSTEMD_TEST_TIMEOUT, PYTHON (default python3).
+# shellcheck disable=SC2317 # functions defined inside tests are called through check and poll
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -42,7 +43,7 @@ log() { echo "    $*"; }
 
 ensure_packages() {
     local missing=() pair
-    for pair in systemd-analyze:systemd nsenter:util-linux unshare:util-linux flock:util-linux \
+    for pair in systemd-analyze:systemd nsenter:util-linux unshare:util-linux flock:util-linux setpriv:util-linux \
         curl:curl sqlite3:sqlite3 python3:python3 timeout:coreutils; do
         command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
     done
@@ -90,7 +91,7 @@ cleanup() {
     trap - EXIT INT TERM
     local pidfile
     for pidfile in "$WORK"/*.pid; do
-        [ -e "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+        if [ -e "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
     done
     if [ -n "$SD" ] && kill -0 "$SD" 2>/dev/null; then
         # A clean stop first (the service drains and checkpoints), then the whole namespace.
@@ -98,7 +99,7 @@ cleanup() {
             >/dev/null 2>&1 || true
         kill -KILL "$SD" 2>/dev/null || true
     fi
-    [ -n "$UNSHARE" ] && wait "$UNSHARE" 2>/dev/null || true
+    if [ -n "$UNSHARE" ]; then wait "$UNSHARE" 2>/dev/null || true; fi
     rm -rf "$WORK"
     exit "$status"
 }
@@ -135,6 +136,7 @@ mkdir -m 1777 /dev/shm; mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin
 ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr
 mkdir -p /run/systemd/system
+mkdir -m 1777 $TEST_ROOT/world-writable   # the sandbox test tries to write here
 # Nothing may pull in the host's boot: the units below run without default dependencies.
 for unit in sysinit.target basic.target sockets.target; do ln -s /dev/null /run/systemd/system/\$unit; done
 cat >/run/systemd/system/phone-service-test.target <<UNIT
@@ -211,6 +213,7 @@ run_test() {
 }
 
 quiet() { "$@" >/dev/null; }
+not() { ! "$@"; }
 equals() { [ "$1" = "$2" ] || { log "expected '$2', got '$1'"; return 1; }; }
 healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz")" = 200 ]; }
 is_active() { [ "$(prop phone-service.service ActiveState)" = active ]; }
@@ -281,7 +284,6 @@ sql() { # statement: prints its one-line result
 }
 sql_close() {
     echo ".quit" >&"${SQL[1]}"
-    exec {SQL[1]}>&-
     wait "$SQL_PID" 2>/dev/null || true
 }
 
@@ -424,7 +426,7 @@ test_socket() {
     other=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.' | grep -v '^127\.' | head -n 1 || true)
     if [ -n "$other" ]; then
         check "a peer at $other is dropped by IPAddressDeny" \
-            sh -c "! curl -s -o /dev/null --max-time 2 http://$other:$PORT/healthz"
+            not curl -s -o /dev/null --max-time 2 "http://$other:$PORT/healthz"
     else
         log "skipped: no non-loopback address to test IPAddressDeny with"
     fi
@@ -469,7 +471,7 @@ kill_round() { # ROUND MODE
     check "phone-service check passes" database_checks
     if [ "$2" = socket ]; then
         check "no client was refused: systemd held the socket during the restart" \
-            sh -c "! grep -q ConnectionRefused '$WORK/$name.out'"
+            not grep -q ConnectionRefused "$WORK/$name.out"
     fi
 }
 for round in 1 2 3 4; do
@@ -554,20 +556,40 @@ test_sandbox() {
     check "no effective capabilities" grep -q '^CapEff:[[:space:]]*0000000000000000$' <<<"$status"
     check "NoNewPrivileges" grep -q '^NoNewPrivs:[[:space:]]*1$' <<<"$status"
     check "a seccomp filter" grep -q '^Seccomp:[[:space:]]*2$' <<<"$status"
-    # Writes as the service's user, in the service's own mount (and user) namespace.
-    as_service() { sdx nsenter -t "$main" -m -U -S "$uid" -G "$gid" -- sh -c "$1" 2>/dev/null; }
+    # Each write is tried twice: outside the sandbox (in the private systemd's own view, where it
+    # must work, so that only the sandbox can make the difference) and inside the service's mount
+    # (and user) namespace. The host's file systems (/etc, /usr, this repository...) are
+    # read-only in that view already, so the places tried are the writable ones.
+    as_service() { sdx nsenter -t "$main" -m -U -S "$uid" -G "$gid" -- sh -c "$1" >/dev/null 2>&1; }
+    as_user_outside() { sdx setpriv --reuid="$uid" --regid="$gid" --clear-groups -- sh -c "$1" >/dev/null 2>&1; }
+    as_root_inside() { sdx nsenter -t "$main" -m -- sh -c "$1" >/dev/null 2>&1; }
+    local shared=$TEST_ROOT/world-writable
+    check "its user may write to world-writable $shared from outside" \
+        as_user_outside "echo x > $shared/probe && rm $shared/probe"
+    check "but not from inside the sandbox (ProtectSystem=strict)" not as_service "echo x > $shared/probe"
     local path
-    for path in /etc /usr /var /var/lib /var/lib/private /root /home /run "$REPO" "$TEST_ROOT/bin"; do
-        check "cannot write to $path" sh -c "! timeout 60 nsenter -t $SD -p -m -- nsenter -t $main -m -U -S $uid -G $gid -- sh -c 'echo x > $path/sandbox-probe' 2>/dev/null"
+    for path in /run /var/lib /var/lib/private "$TEST_ROOT/bin"; do
+        check "root may write to $path outside" sdx sh -c "echo x > $path/probe && rm $path/probe"
+        check "inside the sandbox even root may not write to $path" not as_root_inside "echo x > $path/probe"
     done
-    check "/home and /root are not even readable" sh -c "! timeout 60 nsenter -t $SD -p -m -- nsenter -t $main -m -U -S $uid -G $gid -- ls /home /root >/dev/null 2>&1"
-    check "can write to its state directory" as_service "echo x > /var/lib/phone-service/sandbox-probe && rm /var/lib/phone-service/sandbox-probe"
+    check "its user may list /home outside" as_user_outside "ls /home"
+    check "but /home and /root are hidden inside (ProtectHome)" not as_service "ls /home; ls /root"
+    check "it writes to its state directory" \
+        as_service "echo x > /var/lib/phone-service/probe && rm /var/lib/phone-service/probe"
     check "its /tmp is its own" as_service "echo x > /tmp/sandbox-probe"
     check "which nobody else sees" sdx test ! -e /tmp/sandbox-probe
+    # Everything its user can write to, as it sees the file system.
+    local writable
+    writable=$(sdx nsenter -t "$main" -m -U -S "$uid" -G "$gid" -- \
+        find / \( -path /proc -o -path /sys \) -prune -o -type d -writable -print 2>/dev/null | sort | tr '\n' ' ' || true)
+    writable=${writable% }
+    check "the only directories it can write to: ${writable:-none}" \
+        equals "$writable" "/tmp /var/lib/private/phone-service /var/tmp"
     local files
     files=$(sdx stat -c '%a %u %g %n' /var/lib/private/phone-service /var/lib/private/phone-service/phone-service.db \
         /var/lib/private/phone-service/phone-service.db-wal /var/lib/private/phone-service/phone-service.db-shm)
-    echo "$files" | sed 's/^/      /'
+    local line
+    while read -r line; do log "  $line"; done <<<"$files"
     check "state directory 0700, database, -wal and -shm 0600, all owned by the dynamic user" \
         equals "$(awk '{ print $1, $2, $3 }' <<<"$files" | sort -u | tr '\n' ';')" \
         "600 $uid $gid;700 $uid $gid;"
@@ -607,7 +629,7 @@ test_backup_restore() {
     check "a phone after the backup: 201" equals "$(create_phone load-29981@contoso.com "+1 4255550301")" 201
     sctl stop phone-service.service
     check "restore refuses to overwrite without --force" \
-        sh -c "! timeout 60 nsenter -t $SD -p -m -- $SVC_BIN restore --db $DB $TEST_ROOT/backup.db 2>/dev/null"
+        not quiet sdx "$SVC_BIN" restore --db "$DB" "$TEST_ROOT/backup.db" 2>/dev/null
     check "restore --force with the service stopped" \
         quiet sdx "$SVC_BIN" restore --db "$DB" "$TEST_ROOT/backup.db" --force
     check "the service starts on the restored database" sctl start phone-service.service
