@@ -11,7 +11,16 @@ DEB_PACKAGES = libmicrohttpd-dev libsqlite3-dev sqlite3 curl pkg-config
 LISTEN ?= 127.0.0.1:8080
 DEMO_DB ?= demo/phone-service.db
 
-.PHONY: deps build release run test lint format clean
+.PHONY: deps build release run test test-systemd lint format clean install install-files uninstall
+
+# Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
+# /usr; with any other PREFIX, pass UNITDIR=/etc/systemd/system.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/phone-service
+DESTDIR ?=
+UNITS = phone-service.service phone-service.socket
 
 ## deps: install the Debian packages phone-service builds and runs with (root, or sudo).
 deps:
@@ -36,12 +45,45 @@ run: build
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-systemd
+
+## test-systemd: the deployment tests under a private systemd (root; see tests/systemd/run.sh).
+test-systemd:
+	tests/systemd/run.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Plugins
+
+## install: a release build (Swift runtime linked statically), the binary and the systemd units.
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product phone-service
+	$(MAKE) install-files BIN=.build/release/phone-service
+
+## install-files: installs $(BIN) as built, the units with @BINDIR@ filled in, and the docs; then
+## reloads systemd when it was running before (and DESTDIR is empty).
+install-files:
+	@booted=$$([ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && echo yes || true); \
+	set -x; \
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/phone-service; \
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR); \
+	for unit in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' deploy/$$unit > $(DESTDIR)$(UNITDIR)/$$unit; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit; \
+	done; \
+	install -m 0644 deploy/phone-service.env.example deploy/README.md $(DESTDIR)$(DOCDIR)/; \
+	if [ -n "$$booted" ]; then systemctl daemon-reload; fi
+
+## uninstall: removes what install put in place (never the database under /var/lib).
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+		systemctl disable --now $(UNITS) 2>/dev/null || true; \
+	fi
+	rm -f $(DESTDIR)$(BINDIR)/phone-service $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 clean:
 	rm -rf .build demo
