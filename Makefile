@@ -8,10 +8,11 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/phone-service
 DEB_PACKAGES = libmicrohttpd-dev libsqlite3-dev sqlite3 curl pkg-config
+BENCH_PACKAGES = wrk gcc libc6-dev
 LISTEN ?= 127.0.0.1:8080
 DEMO_DB ?= demo/phone-service.db
 
-.PHONY: deps build release run test lint format clean
+.PHONY: deps build release run test lint format clean bench
 
 ## deps: install the Debian packages phone-service builds and runs with (root, or sudo).
 deps:
@@ -36,6 +37,18 @@ run: build
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## bench: release build, then bench/run.sh against the C reference (minutes; not part of test).
+## Settings are environment variables (BENCH_SECONDS, BENCH_LONG, ...): see docs/benchmarks.md.
+bench: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	$(SWIFT) build -c release
+	BIN=.build/release/phone-service bench/run.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins
