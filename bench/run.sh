@@ -32,6 +32,9 @@
 #   BIN [.build/release/phone-service]
 # Exit status: 0 when the harness ran, whatever the targets say; non-zero when it could not.
 set -euo pipefail
+# The whole script is one compound command, read before it runs: editing this file during a run
+# (it takes minutes) cannot change the running one.
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -73,6 +76,7 @@ work=$(mktemp -d "$out/work.XXXXXX")
 results=$out/results.tsv
 : >"$results"
 svc_pid=
+# shellcheck disable=SC2317 # called by the trap (shellcheck misses traps inside { }).
 cleanup() {
     if [ -n "$svc_pid" ]; then kill "$svc_pid" 2>/dev/null || true; fi
     if [ "$keep" != 1 ]; then rm -rf "$work"; fi
@@ -156,13 +160,16 @@ port=
 # database's), trimmed to its first and last lines in $out once it stops.
 log_dir=$work
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then log_dir=$(mktemp -d /dev/shm/phone-service-bench.XXXXXX); fi
+# Ports below the kernel's ephemeral range, which wrk's own connections use.
+port_low=10000 port_high=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+if [ "$port_high" -le $((port_low + 1000)) ]; then port_low=20000 port_high=40000; fi
 # start_service DB NAME: serves DB on a free loopback port; sets svc_pid and port.
 start_service() {
     local db=$1 name=$2 attempt
     svc_log=$log_dir/service-$name.log
     svc_name=$name
     for attempt in 1 2 3 4 5; do
-        port=$((20000 + RANDOM % 20000))
+        port=$((port_low + RANDOM % (port_high - port_low)))
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
         "$BIN" serve --db "$db" --listen "127.0.0.1:$port" --durability "$durability" \
             ${serve_args[@]+"${serve_args[@]}"} 2>>"$svc_log" &
@@ -231,6 +238,14 @@ run_wrk() {
     r_p99=$(field p99_us "$line")
     r_errors=$(($(field status_errors "$line") + $(field socket_errors "$line")))
     r_extra=$line
+    if [ "$r_errors" != 0 ]; then
+        local k breakdown=
+        for k in status_errors connect_errors read_errors write_errors timeouts; do
+            [ "$(field "$k" "$line")" = 0 ] || breakdown="$breakdown ${k%_errors}: $(field "$k" "$line"),"
+        done
+        breakdown=${breakdown%,}
+        notes+=("$name: $r_errors errors (${breakdown# }); status errors are non-2xx/3xx answers, timeouts are requests unanswered after wrk's 2 s")
+    fi
 }
 # field NAME LINE: the value of NAME=value in LINE (0 when absent).
 field() { awk -v k="$1" '{for (i = 2; i <= NF; i++) {split($i, a, "="); if (a[1] == k) {print a[2]; exit}}; print 0}' <<<"$2" | head -n 1; }
@@ -465,3 +480,4 @@ cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 } >"$out/report.md"
 cat "$out/report.md"
 log "report in $out/report.md, raw wrk output in $out/raw"
+}; exit

@@ -84,9 +84,10 @@ function done(summary, latency, requests)
     end
   end
   local line = string.format(
-    "BENCH-RESULT requests=%d duration_us=%d rps=%.1f p50_us=%d p99_us=%d max_us=%d status_errors=%d socket_errors=%d",
+    "BENCH-RESULT requests=%d duration_us=%d rps=%.1f p50_us=%d p99_us=%d max_us=%d status_errors=%d socket_errors=%d"
+      .. " connect_errors=%d read_errors=%d write_errors=%d timeouts=%d",
     summary.requests, summary.duration, rps, latency:percentile(50), latency:percentile(99), latency.max,
-    e.status, e.connect + e.read + e.write + e.timeout)
+    e.status, e.connect + e.read + e.write + e.timeout, e.connect, e.read, e.write, e.timeout)
   for k, v in pairs(extra) do line = line .. string.format(" %s=%d", k, v) end
   io.write(line .. "\n")
 end
