@@ -8,10 +8,11 @@ SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/phone-service
 DEB_PACKAGES = libmicrohttpd-dev libsqlite3-dev sqlite3 curl pkg-config
+BENCH_PACKAGES = wrk gcc libc6-dev
 LISTEN ?= 127.0.0.1:8080
 DEMO_DB ?= demo/phone-service.db
 
-.PHONY: deps build release run test test-systemd lint format clean install install-files uninstall
+.PHONY: deps build release run test test-systemd lint format clean install install-files uninstall bench
 
 # Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
 # /usr; with any other PREFIX, pass UNITDIR=/etc/systemd/system.
@@ -50,6 +51,18 @@ test: deps lint
 ## test-systemd: the deployment tests under a private systemd (root; see tests/systemd/run.sh).
 test-systemd:
 	tests/systemd/run.sh
+
+## bench: release build, then bench/run.sh against the C reference (minutes; not part of test).
+## Settings are environment variables (BENCH_SECONDS, BENCH_LONG, ...): see docs/benchmarks.md.
+bench: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	$(SWIFT) build -c release
+	BIN=.build/release/phone-service bench/run.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins
