@@ -19,9 +19,12 @@ struct PhoneMethodRepresentation: Sendable {
         return text
     }
 
-    func entity(_ method: PhoneMethod, context: String) -> [UInt8] {
+    /// One method. `odataType`: under `/authentication/methods`, whose declared type is the base
+    /// `authenticationMethod`, OData's minimal metadata names the derived type, and Microsoft's SDKs
+    /// need it to read the phone's properties.
+    func entity(_ method: PhoneMethod, context: String, odataType: Bool = false) -> [UInt8] {
         var writer = JSONWriter()
-        write(method, into: &writer, context: context, odataType: false)
+        write(method, into: &writer, context: context, odataType: odataType)
         return writer.bytes
     }
 

@@ -41,7 +41,9 @@ struct PhoneMethodsHandler: Sendable {
                 throw .methodNotFound(route.methodID ?? "")
             }
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
-            return response.json(status: 200, body: representation.entity(method, context: context))
+            return response.json(
+                status: 200,
+                body: representation.entity(method, context: context, odataType: route.collection == .methods))
         case .create:
             let body = try PhoneMethodBody.parse(request, version: route.version)
             guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
