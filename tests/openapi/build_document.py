@@ -12,9 +12,11 @@ docs/openapi.yaml is exactly what it writes and that the service agrees with it.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import yaml
 
+DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 VERSIONS = ("v1.0", "beta")
 METHOD_IDS = {
     "mobile": "3179e48a-750b-4051-897c-87b9720928f7",
@@ -22,6 +24,9 @@ METHOD_IDS = {
     "office": "e37fc753-ff3b-4958-9484-eaa9425c82bc",
 }
 PHONE_TYPES = list(METHOD_IDS)
+# The users the parameter examples name; the tests and the fuzzer's tenant have them.
+EXAMPLE_UPN = "alice@contoso.com"
+EXAMPLE_USER_ID = "a11ce000-0000-4000-8000-000000000001"
 SIGN_IN_STATES = ["notSupported", "notAllowedByPolicy", "notEnabled", "phoneNumberNotUnique", "ready",
                   "notConfigured"]
 # What the service accepts (`+{country code} {number}x{extension}`), and what it shows: an
@@ -324,8 +329,7 @@ def components() -> dict:
             "user": {"name": "user", "in": "path", "required": True,
                      "description": "The user's object id or userPrincipalName (any case, percent-encoded).",
                      "schema": {"type": "string", "minLength": 1},
-                     "examples": {"upn": {"value": "alice@contoso.com"},
-                                  "id": {"value": "a11ce000-0000-4000-8000-000000000001"}}},
+                     "examples": {"upn": {"value": EXAMPLE_UPN}, "id": {"value": EXAMPLE_USER_ID}}},
             "phoneAuthenticationMethod-id": method_id_parameter("phoneAuthenticationMethod-id"),
             "authenticationMethod-id": method_id_parameter("authenticationMethod-id"),
             "v1.0.select": select_parameter("v1.0"),

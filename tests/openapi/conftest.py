@@ -11,10 +11,8 @@ import yaml
 # The service runner is shared with tests/sdk.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sdk"))
 
-from service import ADMIN_SCOPES, REPO, PhoneService  # noqa: E402
-
-DOCUMENT = REPO / "docs" / "openapi.yaml"
-ALICE_ID = "a11ce000-0000-4000-8000-000000000001"
+from build_document import DOCUMENT, EXAMPLE_UPN, EXAMPLE_USER_ID  # noqa: E402
+from service import ADMIN_SCOPES, PhoneService  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +23,7 @@ def document() -> dict:
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
     running = PhoneService(tmp_path_factory.mktemp("phone-service"))
-    running.add_user("alice@contoso.com", object_id=ALICE_ID)
+    running.add_user(EXAMPLE_UPN, object_id=EXAMPLE_USER_ID)
     running.add_user("bob@contoso.com")
     running.add_user("admin@contoso.com", "privilegedAuthenticationAdministrator", "authenticationPolicyAdministrator")
     running.start()

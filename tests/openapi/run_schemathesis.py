@@ -13,6 +13,7 @@ TIME_LIMIT seconds.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -24,12 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sdk"))
 
-from service import ADMIN_SCOPES, REPO, PhoneService, request  # noqa: E402
-
-DOCUMENT = REPO / "docs" / "openapi.yaml"
+from build_document import DOCUMENT, EXAMPLE_UPN, EXAMPLE_USER_ID  # noqa: E402
+from service import ADMIN_SCOPES, PhoneService, request  # noqa: E402
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 # A guard, not the budget: the run is bounded by its number of cases (about a minute here).
-TIME_LIMIT = 240
+TIME_LIMIT = int(os.environ.get("SCHEMATHESIS_TIME_LIMIT", "240"))
 
 
 def seed(service: PhoneService) -> None:
@@ -37,7 +37,7 @@ def seed(service: PhoneService) -> None:
     administrator: nobody may add their own."""
     service.add_user("seeder@contoso.com", "privilegedAuthenticationAdministrator")
     token = service.delegated_token("seeder@contoso.com", ADMIN_SCOPES)
-    for owner, (user, phones) in enumerate((("alice@contoso.com", ("mobile", "alternateMobile", "office")),
+    for owner, (user, phones) in enumerate(((EXAMPLE_UPN, ("mobile", "alternateMobile", "office")),
                                             ("admin@contoso.com", ("mobile", "office")))):
         for number, phone_type in enumerate(phones):
             status, _, body = request(service, "POST", f"/v1.0/users/{user}/authentication/phoneMethods", token,
@@ -50,9 +50,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="phone-service-schemathesis-") as folder:
         service = PhoneService(Path(folder))
         # The users the document's examples name, so that generated requests reach real data.
-        service.add_user("alice@contoso.com", object_id="a11ce000-0000-4000-8000-000000000001")
+        service.add_user(EXAMPLE_UPN, object_id=EXAMPLE_USER_ID)
         service.add_user("admin@contoso.com", "privilegedAuthenticationAdministrator",
                          "authenticationPolicyAdministrator")
+        for name in ("bob", "carol"):  # no phones to begin with: room for creates
+            service.add_user(f"{name}@contoso.com")
         service.set_sms_policy("enabled", "all_users")
         token = service.delegated_token("admin@contoso.com", ADMIN_SCOPES, expires=3600)
         service.start()
@@ -73,6 +75,8 @@ def main() -> int:
         finally:
             stopped = service.stop()
         log = service.log()
+        if os.environ.get("SCHEMATHESIS_SERVICE_LOG"):
+            Path(os.environ["SCHEMATHESIS_SERVICE_LOG"]).write_text(log)
         server_errors = [line for line in log.splitlines() if re.search(r"\bstatus=5\d\d\b", line)]
         statuses = Counter(re.findall(r"\bstatus=(\d{3})\b", log))
         print(f"schemathesis: exit {status} in {time.monotonic() - started:.0f} s; service: "

@@ -5,6 +5,7 @@ SIGTERM. Shared by tests/sdk and tests/openapi (the latter puts this folder on s
 from __future__ import annotations
 
 import base64
+import ctypes
 import hashlib
 import hmac
 import json
@@ -30,6 +31,12 @@ OFFICE = "e37fc753-ff3b-4958-9484-eaa9425c82bc"
 ADMIN_SCOPES = "UserAuthenticationMethod.ReadWrite.All Policy.ReadWrite.AuthenticationMethod"
 
 _ADDRESS = re.compile(r"address=(127\.0\.0\.1:\d+)")
+
+
+def _terminate_with_parent() -> None:
+    """In the child before exec: SIGTERM when the test process dies, so that a killed test run
+    leaves no server behind (Linux's PR_SET_PDEATHSIG)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
 class PhoneService:
@@ -99,7 +106,7 @@ class PhoneService:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [str(BINARY), "serve", "--db", str(self.db), "--listen", "127.0.0.1:0"],
-                stdout=subprocess.DEVNULL, stderr=log)
+                stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_terminate_with_parent)
         try:
             self._wait_until_ready()
         except BaseException:
