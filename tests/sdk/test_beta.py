@@ -58,6 +58,8 @@ async def test_create_get_list_update_delete(beta, tenant):
     assert await phone_methods.by_phone_authentication_method_id(ALTERNATE_MOBILE).delete() is None
     assert await item.delete() is None
     assert (await phone_methods.get()).value == []
+    await expect_error(beta.users.by_user_id(upn).authentication.methods.count.get(), ODataError, 400, "badRequest",
+                       "The query option '$count' is not supported for phone methods.")
 
 
 async def test_sms_actions_under_methods(beta, tenant):

@@ -121,6 +121,9 @@ async def test_select_and_filter_query_parameters(v1, tenant):
     await expect_error(phone_methods.get(RequestConfiguration(
         query_parameters=PhoneMethodsRequestBuilder.PhoneMethodsRequestBuilderGetQueryParameters(top=1))),
         ODataError, 400, "badRequest", message_contains="$top")
+    # So is the SDK's `count` (GET …/phoneMethods/$count), the same way.
+    await expect_error(phone_methods.count.get(), ODataError, 400, "badRequest",
+                       "The query option '$count' is not supported for phone methods.")
 
 
 async def test_response_headers_seen_by_the_sdk(v1, tenant):
