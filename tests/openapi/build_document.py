@@ -52,8 +52,8 @@ def schema(name: str) -> dict:
 
 def phone_method_schema(version: str) -> dict:
     properties = {
-        "@odata.context": {"type": "string", "description": "Only on a single entity (get, create)."},
-        "@odata.type": {"const": PHONE_TYPE, "description": "Only on the items of `/authentication/methods`."},
+        "@odata.context": {"type": "string", "description": "On a single entity (get, create), not on items."},
+        "@odata.type": {"const": PHONE_TYPE, "description": "Exactly under `/authentication/methods`."},
         "id": {"type": "string", "enum": list(METHOD_IDS.values()),
                "description": "Fixed per phone type, the same for every user: mobile "
                               f"`{METHOD_IDS['mobile']}`, alternateMobile `{METHOD_IDS['alternateMobile']}`, "
@@ -73,6 +73,16 @@ def phone_method_schema(version: str) -> dict:
         description += " Beta adds `createdDateTime` and `lastUsedDateTime`."
     return {"type": "object", "description": description, "properties": properties,
             "additionalProperties": False}
+
+
+def shaped(entity: str, context: bool, odata_type: bool) -> dict:
+    """The entity as one response shows it: a single entity has `@odata.context`, an item of a
+    collection has not; `@odata.type` appears exactly under `/authentication/methods`, whose
+    declared type is the base `authenticationMethod`."""
+    rules = []
+    for name, present in (("@odata.context", context), ("@odata.type", odata_type)):
+        rules.append({"required": [name]} if present else {"not": {"required": [name]}})
+    return {"allOf": [schema(entity), *rules]}
 
 
 def collection_schema(item: dict, description: str) -> dict:
@@ -300,9 +310,10 @@ def components() -> dict:
         entity = f"{prefix}microsoft.graph.phoneAuthenticationMethod"
         schemas[entity] = phone_method_schema(version)
         schemas[f"{prefix}microsoft.graph.phoneAuthenticationMethodCollectionResponse"] = collection_schema(
-            schema(entity), "A user's phone methods (at most one of each type), without `@odata.type`.")
+            shaped(entity, context=False, odata_type=False),
+            "A user's phone methods (at most one of each type), without `@odata.type`.")
         schemas[f"{prefix}microsoft.graph.authenticationMethodCollectionResponse"] = collection_schema(
-            {"allOf": [schema(entity), {"required": ["@odata.type"]}]},
+            shaped(entity, context=False, odata_type=True),
             "A user's authentication methods: here, their phones, each with `@odata.type`.")
         schemas[f"{prefix}phoneAuthenticationMethodCreate"] = write_body_schema(version, create=True)
         schemas[f"{prefix}phoneAuthenticationMethodUpdate"] = write_body_schema(version, create=False)
@@ -390,7 +401,9 @@ def operation(operation_id: str, summary: str, tag: str, responses: dict, parame
 def phone_paths(version: str) -> dict:
     beta = version == "beta"
     prefix = "beta." if beta else ""
-    entity = schema(f"{prefix}microsoft.graph.phoneAuthenticationMethod")
+    entity_name = f"{prefix}microsoft.graph.phoneAuthenticationMethod"
+    entity = shaped(entity_name, context=True, odata_type=False)
+    typed_entity = shaped(entity_name, context=True, odata_type=True)
     select = ref("parameters", f"{version}.select")
     paths = {}
     for owner in ("users", "me"):
@@ -449,7 +462,7 @@ def phone_paths(version: str) -> dict:
             "parameters": owner_parameters + [ref("parameters", "authenticationMethod-id")],
             "get": operation(
                 f"{op}.GetMethods", "Get authenticationMethod", methods_tag,
-                with_errors({"200": json_response("The authentication method.", entity)}, "400", "403", "404"),
+                with_errors({"200": json_response("The authentication method.", typed_entity)}, "400", "403", "404"),
                 [select]),
         }
 
