@@ -12,7 +12,10 @@ BENCH_PACKAGES = wrk gcc libc6-dev
 LISTEN ?= 127.0.0.1:8080
 DEMO_DB ?= demo/phone-service.db
 
-.PHONY: deps build release run test test-systemd lint format clean install install-files uninstall bench
+VENV ?= .venv
+PYTHON_REQUIREMENTS = tests/sdk/requirements.txt
+
+.PHONY: deps build release run test test-python test-systemd openapi lint format clean install install-files uninstall bench
 
 # Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
 # /usr; with any other PREFIX, pass UNITDIR=/etc/systemd/system.
@@ -46,7 +49,32 @@ run: build
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-python
 	$(MAKE) test-systemd
+
+## The Python virtual environment for tests/sdk and tests/openapi: made once, reinstalled when
+## the pinned requirements change. --no-compile: the SDKs hold ~50,000 modules and the tests
+## import a few thousand; Python compiles those on first import instead.
+$(VENV)/.requirements: $(PYTHON_REQUIREMENTS)
+	@if ! [ -x $(VENV)/bin/python ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		command -v python3 >/dev/null || { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3; }; \
+		python3 -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+			$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }; \
+	fi
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile -r $(PYTHON_REQUIREMENTS)
+	cp $(PYTHON_REQUIREMENTS) $@
+
+## test-python: Microsoft's Graph SDKs against the service, the OpenAPI document checked against
+## it, then schemathesis fuzzing it from the document (tests/sdk/README.md).
+test-python: build $(VENV)/.requirements
+	$(VENV)/bin/python -m pytest -p no:cacheprovider tests/sdk tests/openapi
+	$(VENV)/bin/python tests/openapi/run_schemathesis.py
+
+## openapi: rewrite docs/openapi.yaml from tests/openapi/build_document.py.
+openapi: $(VENV)/.requirements
+	$(VENV)/bin/python tests/openapi/build_document.py > docs/openapi.yaml.tmp
+	mv docs/openapi.yaml.tmp docs/openapi.yaml
 
 ## test-systemd: the deployment tests under a private systemd (root; see tests/systemd/run.sh).
 test-systemd:

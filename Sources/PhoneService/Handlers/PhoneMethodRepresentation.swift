@@ -19,8 +19,9 @@ struct PhoneMethodRepresentation: Sendable {
         return text
     }
 
-    /// `odataType`: whether to name the type, as a method read through `/authentication/methods`
-    /// (whose declared type is the base `authenticationMethod`) must.
+    /// One method. `odataType`: under `/authentication/methods`, whose declared type is the base
+    /// `authenticationMethod`, OData's minimal metadata names the derived type, and Microsoft's SDKs
+    /// need it to read the phone's properties.
     func entity(_ method: PhoneMethod, context: String, odataType: Bool = false) -> [UInt8] {
         var writer = JSONWriter()
         write(method, into: &writer, context: context, odataType: odataType)

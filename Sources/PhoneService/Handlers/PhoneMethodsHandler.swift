@@ -133,6 +133,11 @@ struct PhoneMethodsHandler: Sendable {
     /// The phone type behind the route's method id: ids are fixed per type.
     static func phoneType(_ route: PhoneRoute) throws(GraphError) -> PhoneType {
         guard let id = route.methodID, let type = PhoneType(methodID: id) else {
+            // Microsoft's SDKs offer `phone_methods.count` (`…/phoneMethods/$count`): refused by
+            // name like the `$count` query option [choice], not reported as a missing method.
+            if route.methodID?.lowercased() == "$count" {
+                throw .badRequest("The query option '$count' is not supported for phone methods.")
+            }
             throw .methodNotFound(route.methodID ?? "")
         }
         return type
