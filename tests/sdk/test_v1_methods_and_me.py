@@ -86,7 +86,7 @@ async def test_me_with_a_delegated_token(v1, service, tenant):
 
 async def test_me_needs_a_delegated_token(service, tenant):
     app = v1_client(service.base_url("v1.0"), service.app_token("UserAuthenticationMethod.ReadWrite.All"))
-    await expect_error(app.me.authentication.phone_methods.get(), ODataError, 400, "badRequest",
+    await expect_error(app.me.authentication.phone_methods.get(), ODataError, 400, "BadRequest",
                        "/me request is only valid with delegated authentication flow.")
     # The same application token reaches any user by id.
     upn, _ = tenant.user("karl")
