@@ -63,15 +63,17 @@ let package = Package(
             path: "Sources/phone-service",
             swiftSettings: strict
         ),
+        // What both test targets share (launching child processes).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "PhoneStoreTests",
-            dependencies: ["PhoneStore", "CSQLite"],
+            dependencies: ["PhoneStore", "CSQLite", "TestSupport"],
             path: "Tests/PhoneStoreTests",
             swiftSettings: strict
         ),
         .testTarget(
             name: "PhoneServiceTests",
-            dependencies: ["PhoneService", "PhoneStore"],
+            dependencies: ["PhoneService", "PhoneStore", "TestSupport"],
             path: "Tests/PhoneServiceTests",
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import PhoneStore
+import TestSupport
 import Testing
 
 @testable import PhoneService
@@ -23,7 +24,7 @@ private func smsCLI(_ arguments: [String], db: String) throws -> SmsCLIResult {
     process.standardOutput = output
     process.standardError = errors
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    try process.runSerialised()
     // Outputs are a few lines, well below a pipe's buffer: reading one pipe then the other cannot
     // block the child.
     let out = output.fileHandleForReading.readDataToEndOfFile()

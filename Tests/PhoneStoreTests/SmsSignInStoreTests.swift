@@ -1,5 +1,6 @@
 import Foundation
 import PhoneStore
+import TestSupport
 import Testing
 
 /// A fresh store in its own temporary directory, and a second plain connection to the same file
@@ -387,7 +388,7 @@ struct SmsSignInStoreTests {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialised()
         let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The real `phone-service` binary, run as a child process: `serve` on 127.0.0.1 with a port the
 /// kernel picks, its stderr log captured in a file. Tests kill it (SIGKILL, SIGTERM) and start it
@@ -39,7 +40,7 @@ final class ServiceProcess {
         process.standardError = log
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialised()
 
         do {
             port = try waitForListening(timeout: timeout)
@@ -145,7 +146,7 @@ func runPhoneService(_ arguments: [String], timeout: Duration = .seconds(30)) th
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    try process.runSerialised()
     try? out.close()
     try? err.close()
     let deadline = ContinuousClock.now + timeout

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The `sqlite3` command-line shell an operator uses, run as a child process.
 enum SQLiteShell {
@@ -20,7 +21,7 @@ enum SQLiteShell {
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialised()
         // Outputs here are a few lines, far below a pipe's buffer, so reading one then the other
         // cannot block the child.
         let out = output.fileHandleForReading.readDataToEndOfFile()
