@@ -16,23 +16,8 @@ private struct SmsCLIResult {
 
 /// Runs the built `phone-service` with `arguments` followed by `--db PATH`, and waits.
 private func smsCLI(_ arguments: [String], db: String) throws -> SmsCLIResult {
-    let process = Process()
-    process.executableURL = phoneServiceExecutable()
-    process.arguments = arguments + ["--db", db]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.runSerialised()
-    // Outputs are a few lines, well below a pipe's buffer: reading one pipe then the other cannot
-    // block the child.
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return SmsCLIResult(
-        status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-        stderr: String(decoding: err, as: UTF8.self))
+    let result = try ChildProcess.run(phoneServiceExecutable().path, arguments + ["--db", db])
+    return SmsCLIResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 /// A temporary directory with a database path in it, removed at the end.

@@ -376,23 +376,14 @@ struct SmsSignInStoreTests {
         try db.mobile(bob, "+1 2065550100")
         try db.phone(bob, .office, "+1 2065550101")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [
-            "-readonly", "-init", "/dev/null", "-separator", "|", db.path,
-            "SELECT user_principal_name, phone_type, phone_number, sms_sign_in_state, reason FROM phone_method_state "
-                + "ORDER BY user_principal_name, phone_type",
-        ]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.runSerialised()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(err)")
+        let (status, out, err) = try ChildProcess.run(
+            "/usr/bin/sqlite3",
+            [
+                "-readonly", "-init", "/dev/null", "-separator", "|", db.path,
+                "SELECT user_principal_name, phone_type, phone_number, sms_sign_in_state, reason FROM phone_method_state "
+                    + "ORDER BY user_principal_name, phone_type",
+            ])
+        #expect(status == 0, "\(err)")
         #expect(
             out.split(separator: "\n").map(String.init) == [
                 "alice@contoso.com|mobile|+1 2065550100|ready|registered for SMS sign-in",

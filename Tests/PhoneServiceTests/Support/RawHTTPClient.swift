@@ -35,11 +35,9 @@ final class RawHTTPClient {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard rc == 0 else {
-            let code = errno
-            close(fd)
-            throw Failure.connect(code)
-        }
+        // No close(fd) on failure: a class whose stored properties are all set runs `deinit` when its
+        // initialiser throws, and a second close could close another thread's new descriptor.
+        guard rc == 0 else { throw Failure.connect(errno) }
     }
 
     deinit { close(fd) }

@@ -19,7 +19,7 @@ final class ServiceProcess {
         }
     }
 
-    let process: Process
+    let process: ChildProcess
     let databasePath: String
     let logURL: URL
     /// The port from the `listening` log line.
@@ -30,17 +30,9 @@ final class ServiceProcess {
     init(databasePath: String, arguments: [String] = [], timeout: Duration = .seconds(20)) throws {
         self.databasePath = databasePath
         logURL = URL(fileURLWithPath: databasePath + ".\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        defer { try? log.close() }
-
-        process = Process()
-        process.executableURL = phoneServiceExecutable()
-        process.arguments = ["serve", "--db", databasePath, "--listen", "127.0.0.1:0"] + arguments
-        process.standardError = log
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.runSerialised()
+        process = try ChildProcess(
+            executable: phoneServiceExecutable().path,
+            arguments: ["serve", "--db", databasePath, "--listen", "127.0.0.1:0"] + arguments, stderr: logURL.path)
 
         do {
             port = try waitForListening(timeout: timeout)
@@ -69,7 +61,7 @@ final class ServiceProcess {
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits for the process to exit; nil when it is still running at the deadline.
-    func waitForExit(timeout: Duration = .seconds(10)) -> (status: Int32, reason: Process.TerminationReason)? {
+    func waitForExit(timeout: Duration = .seconds(10)) -> (status: Int32, reason: ChildProcess.TerminationReason)? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else { return nil }
@@ -129,39 +121,8 @@ struct CommandResult {
 
 /// Runs `phone-service arguments...` to completion (with a deadline) and captures its output.
 func runPhoneService(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> CommandResult {
-    let directory = FileManager.default.temporaryDirectory
-    let outURL = directory.appending(path: "phone-service-cli-\(UUID().uuidString).out")
-    let errURL = directory.appending(path: "phone-service-cli-\(UUID().uuidString).err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-    }
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    let process = Process()
-    process.executableURL = phoneServiceExecutable()
-    process.arguments = arguments
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.runSerialised()
-    try? out.close()
-    try? err.close()
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-        if ContinuousClock.now >= deadline {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw RawHTTPClient.Failure.timeout
-        }
-        Thread.sleep(forTimeInterval: 0.002)
-    }
-    return CommandResult(
-        status: process.terminationStatus,
-        stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-        stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    let result = try ChildProcess.run(phoneServiceExecutable().path, arguments, timeout: timeout)
+    return CommandResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 /// A fresh directory for one test's database files, removed when the value goes away.
