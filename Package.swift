@@ -3,6 +3,13 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
+// `make fuzz` sets PHONE_SERVICE_FUZZ and builds in its own scratch path: the libFuzzer targets under
+// Fuzz/ are declared, and the code they reach is instrumented for coverage and AddressSanitizer.
+// The flags are per target (not `-Xswiftc`) so that the build-time tool EmbedMigrations, whose `main`
+// would collide with libFuzzer's, stays uninstrumented.
+let fuzzing = Context.environment["PHONE_SERVICE_FUZZ"] != nil
+let fuzzed: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
 let package = Package(
     name: "phone-service",
     platforms: [.macOS(.v13)],
@@ -40,7 +47,7 @@ let package = Package(
             name: "PhoneStore",
             dependencies: ["CSQLite"],
             path: "Sources/PhoneStore",
-            swiftSettings: strict,
+            swiftSettings: strict + fuzzed,
             plugins: ["EmbedMigrationsPlugin"]
         ),
         // The service as a library, so that tests and fuzz targets link it; the executable below is
@@ -55,7 +62,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/PhoneService",
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed
         ),
         .executableTarget(
             name: "phone-service",
@@ -79,3 +86,21 @@ let package = Package(
         ),
     ]
 )
+
+if fuzzing {
+    // libFuzzer's driver is declared by this module; its runtime comes with `-sanitize=fuzzer` at
+    // link time. lld, because gold warns about every ASan symbol it cannot export.
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    for name in ["FuzzJSON", "FuzzJWT", "FuzzPhoneBody", "FuzzRouter"] {
+        package.targets.append(
+            .executableTarget(
+                name: name,
+                dependencies: ["CLibFuzzer", "PhoneService", "PhoneStore"],
+                path: "Fuzz/\(name)",
+                swiftSettings: strict + fuzzed,
+                linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
+            )
+        )
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}
