@@ -394,6 +394,7 @@ struct RuleTests {
         "sms_policy_target_group_removed", "sms_sign_in_released_on_renumber", "sms_sign_in_released_on_delete",
         // Triggers that raise an existing rule's name on UPDATE as well as INSERT.
         "sms_policy_target_exists_on_update", "sms_sign_in_number_matches_mobile_on_update",
+        "phone_number_format_insert", "phone_number_format_update",
     ]
 
     /// Every named CHECK/UNIQUE constraint, unique index and trigger in the schema.
