@@ -6,8 +6,8 @@ import Foundation
 /// that breaks a rule rolls back alone; one `COMMIT` (one fsync with `synchronous=FULL`) then
 /// covers the whole group, and only after it does any write of the group hear that it succeeded.
 final class GroupCommitter: @unchecked Sendable {
-    // @unchecked: `queue` and `stopped` are only touched under `condition`; `writer` only on the
-    // committer thread (or, before `start()`, by the initialiser's caller).
+    // @unchecked: `queue`, `stopped`, `started` and `thread` are only touched under `condition`;
+    // `writer` only on the committer thread (or, before `start()`, by the initialiser's caller).
     typealias Completion = @Sendable (Result<Sendable?, any Error>) -> Void
 
     struct Job {
@@ -20,29 +20,47 @@ final class GroupCommitter: @unchecked Sendable {
     /// The most writes one transaction carries.
     static let maximumGroup = 256
 
-    private let writer: Database
+    /// The write connection; the committer thread closes it (lets it go) when it stops.
+    private var writer: Database?
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var stopped = false
-    private var thread: Thread?
+    private var started = false
+    /// Weak: the thread keeps the committer alive while it runs, not the other way round, or the
+    /// two would keep each other (and the write connection) forever.
+    private weak var thread: Thread?
+    /// Signalled by the committer thread once it has closed the write connection.
+    private let closed = DispatchSemaphore(value: 0)
 
     init(writer: Database) {
         self.writer = writer
     }
 
     func start() {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            run()
+            writer = nil
+            closed.signal()
+        }
         thread.name = "phone-store-writer"
-        self.thread = thread
+        condition.withLock {
+            self.thread = thread
+            started = true
+        }
         thread.start()
     }
 
-    /// Stops after the queued writes are done.
+    /// Stops after the queued writes are done and returns once the write connection is closed, so
+    /// the file can be opened again at once; on the committer thread itself (a write's completion
+    /// that lets the store go), it returns without waiting for itself.
     func stop() {
-        condition.withLock {
+        let wait = condition.withLock {
+            let running = started && !stopped
             stopped = true
             condition.broadcast()
+            return running && Thread.current !== thread
         }
+        if wait { closed.wait() }
     }
 
     func submit(_ job: Job) {
@@ -53,6 +71,7 @@ final class GroupCommitter: @unchecked Sendable {
     }
 
     private func run() {
+        guard let writer else { return }
         while true {
             let jobs: [Job] = condition.withLock {
                 while queue.isEmpty && !stopped { condition.wait() }
@@ -70,12 +89,12 @@ final class GroupCommitter: @unchecked Sendable {
                 let result = Result { try jobs[0].body(writer) }
                 jobs[0].completion(result)
             } else {
-                commit(jobs)
+                commit(jobs, on: writer)
             }
         }
     }
 
-    private func commit(_ jobs: [Job]) {
+    private func commit(_ jobs: [Job], on writer: Database) {
         var results: [Result<Sendable?, any Error>] = []
         results.reserveCapacity(jobs.count)
         do {
