@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// One SQLite connection. Not `Sendable`: a connection is used by one thread at a time, which the
 /// store guarantees by handing each connection to one caller at a time.
@@ -12,7 +13,10 @@ public final class Database {
         var connection: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
-        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        if create && !readOnly {
+            flags |= SQLITE_OPEN_CREATE
+            Self.createOwnerOnly(path)
+        }
         let rc = sqlite3_open_v2(path, &connection, flags, nil)
         guard rc == SQLITE_OK, let connection else {
             let error = SQLiteError(code: rc, connection: connection, sql: nil)
@@ -26,6 +30,16 @@ public final class Database {
     deinit {
         statements.removeAll()
         sqlite3_close_v2(handle)
+    }
+
+    /// Creates an empty file at `path` with mode 0600 when there is none. SQLite would create the
+    /// database with 0644 less the umask, readable by every local user, though it holds the
+    /// tenant's signing key; it gives the -wal and -shm files the database file's mode. In-memory
+    /// and temporary databases (":memory:", "") and URIs are left to SQLite.
+    static func createOwnerOnly(_ path: String) {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
     }
 
     /// Runs one or more statements that return no rows we need (pragmas, DDL, transactions).

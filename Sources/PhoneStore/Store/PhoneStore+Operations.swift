@@ -40,6 +40,8 @@ extension PhoneStore {
             // Its own connection: the pooled readers are query_only, and the writer must stay free.
             let db = try Database(path: path, create: false)
             try db.execute("PRAGMA busy_timeout = 5000")
+            // VACUUM INTO writes into an empty file that exists: create it owner-only first.
+            Database.createOwnerOnly(destination)
             try db.run("VACUUM INTO ?", [.text(destination)])
         } catch {
             throw StoreError(error)
