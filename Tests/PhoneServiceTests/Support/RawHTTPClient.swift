@@ -22,8 +22,21 @@ final class RawHTTPClient {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
+    /// Connects to `host:port`; from the loopback address `source` when given (127.0.0.2, say), so
+    /// that one test can be several client addresses.
+    init(port: Int, host: String = "127.0.0.1", source: String? = nil, timeoutSeconds: Int = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else { throw Failure.connect(errno) }  // deinit closes fd
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = UInt16(port).bigEndian
@@ -53,6 +66,10 @@ final class RawHTTPClient {
     }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Half-closes the connection: the server reads end-of-file after what was sent, while this
+    /// side can still read its answers.
+    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Sends one request. `Content-Length` is added for a body unless `headers` has one; `Host`
     /// is added unless present.
@@ -113,11 +130,14 @@ final class RawHTTPClient {
         return Response(status: status, headers: headers, body: body)
     }
 
-    /// True when the server has closed the connection (reads EOF) within the socket timeout.
+    /// True when the server has closed the connection (reads EOF, or a reset) within the socket
+    /// timeout; whatever it sent before closing is skipped.
     func isClosedByServer() -> Bool {
         while true {
             do {
                 if try !receive() { return true }
+            } catch Failure.closed {
+                return true
             } catch {
                 return false
             }
