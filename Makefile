@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 20
 SANITIZER_ENV = SWIFT_BACKTRACE=enable=no
 
 .PHONY: deps build release run test test-python test-systemd openapi lint format clean install install-files uninstall bench
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build check-memory
 
 # Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
 # /usr; with any other PREFIX, pass UNITDIR=/etc/systemd/system.
@@ -52,12 +52,15 @@ release:
 run: build
 	DB=$(DEMO_DB) LISTEN=$(LISTEN) BIN=$(BIN) scripts/demo.sh
 
-## test: format lint, warnings-as-errors build, and every test suite.
+## test: format lint, warnings-as-errors build, every test suite, the Python and systemd tests, a
+## bounded fuzz run, and the test suites again under AddressSanitizer and LeakSanitizer.
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) test-python
 	$(MAKE) test-systemd
+	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory check-memory
 
 ## The Python virtual environment for tests/sdk and tests/openapi: made once, reinstalled when
 ## the pinned requirements change. --no-compile: the SDKs hold ~50,000 modules and the tests
@@ -124,6 +127,15 @@ fuzz-run-%:
 		tail -n 80 .build-fuzz/$*.log; echo "$*: FAILED (log: .build-fuzz/$*.log)"; exit 1; \
 	fi
 
+## check-memory: build and run the test suites under AddressSanitizer, with LeakSanitizer, in
+## .build-asan (the tests that start phone-service start the ASan build of it, so the binary and
+## its command line are checked too). Tests/lsan.supp lists the toolchain's own leaks, with why.
+check-memory: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan 2>&1 \
+		| { grep -v "Cannot export local symbol" || true; }
+	$(SANITIZER_ENV) ASAN_OPTIONS=detect_leaks=1:handle_sigill=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
+		timeout 1200 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins Fuzz
 
@@ -159,4 +171,4 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 clean:
-	rm -rf .build .build-fuzz demo
+	rm -rf .build .build-fuzz .build-asan demo
