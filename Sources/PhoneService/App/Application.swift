@@ -53,18 +53,6 @@ struct Application: Sendable {
         }
     }
 
-    /// The same, waiting for a queued write: for callers without a connection to suspend (tests).
-    func handle(_ request: HTTPRequest) -> HTTPResponse {
-        let done = DispatchSemaphore(value: 0)
-        let box = ResponseBox()
-        handle(request) { answer in
-            box.response = answer
-            done.signal()
-        }
-        done.wait()
-        return box.response ?? HTTPResponse(status: 500)
-    }
-
     /// The answer to a body over the limit, in Graph's envelope.
     func tooLarge(_ request: HTTPRequest) -> HTTPResponse {
         let response = ResponseWriter(request: request, requestID: RequestID.make())
@@ -126,10 +114,4 @@ struct Application: Sendable {
         }
         logger.info("request", metadata: metadata)
     }
-}
-
-/// The answer a waiting `handle(_:)` receives. @unchecked: written once before the semaphore is
-/// signalled, read once after.
-private final class ResponseBox: @unchecked Sendable {
-    var response: HTTPResponse?
 }

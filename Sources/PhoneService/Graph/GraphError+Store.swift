@@ -17,7 +17,7 @@ extension GraphError {
             var busy = GraphError.serviceNotAvailable
             busy.headers["Retry-After"] = "1"
             self = busy
-        case .schemaTooNew, .notPhoneServiceDatabase, .noTenant, .database, .restoreSourceMissing,
+        case .schemaTooNew, .notPhoneServiceDatabase, .writerStopped, .database, .restoreSourceMissing,
             .restoreSourceDamaged,
             .restoreWouldOverwrite:
             self = .generalException

@@ -23,5 +23,4 @@ final class ConnectionPool: @unchecked Sendable {
         return try body(connection)
     }
 
-    func removeAll() { lock.withLock { idle.removeAll() } }
 }

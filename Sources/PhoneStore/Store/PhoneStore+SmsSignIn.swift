@@ -48,11 +48,6 @@ extension PhoneStore {
         return try Self.phoneMethod(userID: userID, type: type, in: db)
     }
 
-    /// Whether the SMS policy, as it is now, lets the user sign in by SMS.
-    public func allowedBySmsPolicy(userID: String) throws -> Bool {
-        try read { db in try Self.allowedBySmsPolicy(userID: userID, in: db) }
-    }
-
     static func allowedBySmsPolicy(userID: String, in db: Database) throws -> Bool {
         try db.scalarInt("SELECT allowed_by_policy FROM sms_policy_user WHERE user_id = ?", [.text(userID)]) == 1
     }

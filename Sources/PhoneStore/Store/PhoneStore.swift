@@ -97,7 +97,7 @@ public final class PhoneStore: @unchecked Sendable {
             done.signal()
         }
         done.wait()
-        guard let result = outcome.result else { throw StoreError.noTenant }
+        guard let result = outcome.result else { throw StoreError.writerStopped }
         return try result.get()
     }
 

@@ -14,7 +14,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case smsSignInNotAllowedByPolicy
     case schemaTooNew(found: Int, supported: Int)
     case notPhoneServiceDatabase
-    case noTenant
+    /// The writer stopped before running a write (the store was being closed).
+    case writerStopped
     case restoreSourceMissing(String)
     case restoreSourceDamaged(String)
     case restoreWouldOverwrite(String)
@@ -53,7 +54,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .schemaTooNew(let found, let supported):
             "the database has schema version \(found), newer than this phone-service supports (\(supported)); upgrade phone-service"
         case .notPhoneServiceDatabase: "the file is an SQLite database of another application, not phone-service"
-        case .noTenant: "the database has no tenant"
+        case .writerStopped: "the store closed before the write ran"
         case .restoreSourceMissing(let path): "no backup at '\(path)'"
         case .restoreSourceDamaged(let problem): "the backup fails its integrity check: \(problem)"
         case .restoreWouldOverwrite(let path): "'\(path)' exists; stop the service and pass --force to replace it"
