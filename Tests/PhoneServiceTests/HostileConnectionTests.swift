@@ -9,7 +9,8 @@ import Testing
 /// closes what it must, and a well-behaved client is served meanwhile and afterwards.
 @Suite struct HostileConnectionTests {
     /// Up to the limit, idle connections leave room for a real client; past it, new connections
-    /// wait (or are refused) until the idle ones time out, and then a real client is served again.
+    /// are closed at once (not left waiting without an answer) until the idle ones time out, and
+    /// then a real client is served again.
     @Test func idleConnectionsUpToAndPastTheLimit() throws {
         let limit = 8
         let timeout = 3
@@ -17,17 +18,49 @@ import Testing
         var idle: [RawHTTPClient] = []
         for _ in 0..<(limit - 1) { idle.append(try RawHTTPClient(port: fixture.port, timeoutSeconds: timeout + 5)) }
         fixture.expectServed(timeoutSeconds: timeout, "with one connection left under the limit")
+        let http = fixture.server.server
+        #expect(HostileFixture.eventually(within: 2) { http.connectionsOpen == limit - 1 }, "the served client's slot")
+        idle.append(try RawHTTPClient(port: fixture.port, timeoutSeconds: timeout + 5))
+        #expect(HostileFixture.eventually(within: 2) { http.connectionsOpen == limit }, "idle connections at the limit")
 
-        // Past the limit: libmicrohttpd refuses some at once and leaves the rest in the listen
-        // backlog, where they wait for a free slot.
-        for _ in 0..<(2 * limit) { idle.append(try RawHTTPClient(port: fixture.port, timeoutSeconds: timeout + 5)) }
-        fixture.expectServed(timeoutSeconds: timeout + 5, "past the limit, once the idle connections time out")
+        // Past the limit: refused at once, long before the idle connections time out.
+        let started = Date()
+        for index in 0..<(2 * limit) {
+            let extra = try RawHTTPClient(port: fixture.port, timeoutSeconds: timeout + 5)
+            #expect(extra.isClosedByServer(), "connection \(limit + index + 1) past the limit was kept")
+        }
+        #expect(Date().timeIntervalSince(started) < Double(timeout), "refusals past the limit waited for a slot")
 
-        // Every idle connection is closed by the server: its own timeout, or refused at the limit.
+        // Every idle connection is closed by the server after its timeout; then clients are served.
         for (index, client) in idle.enumerated() {
             #expect(client.isClosedByServer(), "idle connection \(index) is still open")
         }
-        fixture.expectServed(timeoutSeconds: 2, "after the idle connections are gone")
+        let servedAgain = HostileFixture.eventually(within: 5) { (try? fixture.list(timeoutSeconds: 2))?.status == 200 }
+        #expect(servedAgain, "not served again after the idle connections timed out")
+    }
+
+    /// Stopping while clients connect and requests run, again and again. libmicrohttpd's own
+    /// quiesce raced with its epoll workers and aborted the process ("Failed to remove listen FD
+    /// from epoll set"); the acceptor that replaced it must stop cleanly every time.
+    @Test func stoppingWhileServingRepeatedly() throws {
+        for round in 0..<20 {
+            let fixture = try HostileFixture(limits: HostileFixture.limits())
+            let target = fixture.target
+            let served = Locked(0)
+            let clients = DispatchGroup()
+            for _ in 0..<4 {
+                DispatchQueue.global().async(group: clients) {
+                    for _ in 0..<20 where (try? target.list(timeoutSeconds: 2))?.status == 200 {
+                        served.withLock { $0 += 1 }
+                    }
+                }
+            }
+            #expect(HostileFixture.eventually(within: 5) { served.withLock { $0 } > 0 }, "round \(round): none served")
+            fixture.server.server.quiesce()
+            _ = fixture.server.server.drain(timeout: 2)
+            fixture.server.server.stop()
+            #expect(clients.wait(timeout: .now() + 30) == .success, "round \(round): clients still waiting")
+        }
     }
 
     /// One address at its limit is refused further connections at once, while another address
