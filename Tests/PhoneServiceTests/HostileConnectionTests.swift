@@ -13,7 +13,9 @@ import Testing
     /// then a real client is served again.
     @Test func idleConnectionsUpToAndPastTheLimit() throws {
         let limit = 8
-        let timeout = 3
+        // Long enough that the idle connections are still open while the test checks the limit,
+        // even on a loaded machine running the other suites.
+        let timeout = 8
         let fixture = try HostileFixture(limits: HostileFixture.limits(connections: limit, timeoutSeconds: timeout))
         var idle: [RawHTTPClient] = []
         for _ in 0..<(limit - 1) { idle.append(try RawHTTPClient(port: fixture.port, timeoutSeconds: timeout + 5)) }

@@ -35,14 +35,38 @@ struct PhoneStoreTests {
             let db = try operatorConnection(path)
             let second = expectThrows(SQLiteError.self) {
                 try db.execute(
-                    "INSERT INTO tenant VALUES (2, '\(Fixture.aliceID)', randomblob(32), '2026-01-01T00:00:00Z')")
+                    "INSERT INTO tenant (singleton, id, signing_key, created_at) "
+                        + "VALUES (2, '\(Fixture.aliceID)', randomblob(32), '2026-01-01T00:00:00Z')")
             }
             let shortKey = expectThrows(SQLiteError.self) {
                 try db.execute("UPDATE tenant SET signing_key = randomblob(16)")
             }
+            let badAdminKey = expectThrows(SQLiteError.self) {
+                try db.execute("UPDATE tenant SET admin_key = 'secret'")
+            }
             #expect(second?.message.contains("tenant_single_row") == true)
             #expect(shortKey?.message.contains("tenant_signing_key_length") == true)
+            #expect(badAdminKey?.message.contains("tenant_admin_key_format") == true)
         }
+    }
+
+    /// A tenant made before migration 4 gets an admin key from the migration itself.
+    @Test func migrationFourGivesAnExistingTenantAnAdminKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "admin-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appending(path: "state.db").path
+        let tenantID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+        do {
+            let db = try Database(path: path)
+            #expect(try Migrator(migrations: Array(Migration.embedded.prefix(3))).migrate(db) == [1, 2, 3])
+            try db.execute(
+                "INSERT INTO tenant (singleton, id, signing_key, created_at) "
+                    + "VALUES (1, '\(tenantID)', randomblob(32), '2026-01-01T00:00:00Z')")
+        }
+        let after = try PhoneStore(path: path)
+        #expect(after.tenant.id == tenantID)
+        #expect(after.tenant.adminKey.hasPrefix("psa_") && after.tenant.adminKey.utf8.count == 68)
     }
 
     /// The store's connections are configured as documented, writer and readers alike.

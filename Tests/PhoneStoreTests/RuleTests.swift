@@ -387,7 +387,8 @@ struct RuleTests {
     /// Names in the schema that are not API rules: the tenant row is written only by the store, and
     /// role ids come from `DirectoryRole`, so no request can break them.
     static let nonAPIConstraints: Set<String> = [
-        "tenant_single_row", "tenant_id_is_guid", "tenant_signing_key_length", "user_role_is_guid",
+        "tenant_single_row", "tenant_id_is_guid", "tenant_signing_key_length", "tenant_admin_key_format",
+        "user_role_is_guid",
         // Written only by the store from typed values, or bookkeeping (indexes, cleanup triggers).
         "group_member_by_user", "sms_policy_single_row", "sms_policy_state_valid", "sms_policy_target_kind_valid",
         "sms_policy_target_type_valid", "sms_sign_in_status_valid", "sms_policy_target_user_removed",

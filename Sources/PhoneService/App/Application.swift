@@ -13,13 +13,17 @@ struct Application: Sendable {
     let verifier: TokenVerifier
     let phoneMethods: PhoneMethodsHandler
     let smsPolicy: SmsPolicyHandler
+    let admin: AdminHandler
 
-    init(store: PhoneStore, logger: Logger) {
+    /// `snapshots`: where the admin API keeps named snapshots; next to the database by default.
+    init(store: PhoneStore, logger: Logger, snapshots: String? = nil) {
         self.store = store
         self.logger = logger
-        self.verifier = TokenVerifier(tenant: store.tenant)
+        self.verifier = TokenVerifier(store: store)
         self.phoneMethods = PhoneMethodsHandler(store: store)
         self.smsPolicy = SmsPolicyHandler(store: store)
+        self.admin = AdminHandler(
+            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"))
     }
 
     /// Answers `request` through `respond`: at once for reads and refusals, or from the store's
@@ -68,6 +72,9 @@ struct Application: Sendable {
         let headerBytes = request.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 }
         guard headerBytes <= Self.maximumHeaderBytes else { throw .headersTooLarge }
         if request.path == "/healthz" { return .response(try health(request, response: response)) }
+        if request.path == AdminHandler.prefix || request.path.hasPrefix(AdminHandler.prefix + "/") {
+            return .response(try admin.handle(request, response: response))
+        }
         let route = try Router.route(request.path)
         let caller = try verifier.principal(authorization: request.header("authorization"))
         principal = caller

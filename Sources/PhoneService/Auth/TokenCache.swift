@@ -8,13 +8,19 @@ final class TokenCache: Sendable {
         var principal: Principal
         var expires: Double
         var notBefore: Double?
+        /// The key that verified the token: after a key change the entry no longer counts.
+        var signingKey: [UInt8]
     }
 
     static let capacity = 10_000
     private let entries = Mutex<[String: Entry]>([:])
 
-    func lookup(_ token: String) -> Entry? {
-        entries.withLock { $0[token] }
+    /// The entry for `token` if it was verified with `signingKey`.
+    func lookup(_ token: String, signingKey: [UInt8]) -> Entry? {
+        entries.withLock { entries in
+            guard let entry = entries[token], entry.signingKey == signingKey else { return nil }
+            return entry
+        }
     }
 
     func store(_ token: String, _ entry: Entry) {

@@ -7,8 +7,14 @@ struct TokenVerifier: Sendable {
     static let audiences: Set<String> = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]
     static let clockSkew: Double = 300
 
-    let tenant: Tenant
+    /// The tenant as it is now: a reset can rotate the signing key, a snapshot restore bring back
+    /// an older one.
+    let currentTenant: @Sendable () -> Tenant
     let cache = TokenCache()
+
+    init(tenant: Tenant) { currentTenant = { tenant } }
+
+    init(store: PhoneStore) { currentTenant = { store.tenant } }
 
     static let empty = GraphError.unauthenticated("Access token is empty.")
     static let notAJWT = GraphError.unauthenticated("CompactToken parsing failed with error code: 80049217")
@@ -19,7 +25,8 @@ struct TokenVerifier: Sendable {
     func principal(authorization: String?, now: Double = Date().timeIntervalSince1970) throws(GraphError) -> Principal {
         guard let authorization, let token = Self.bearerToken(authorization) else { throw Self.empty }
 
-        if let hit = cache.lookup(token) {
+        let tenant = currentTenant()
+        if let hit = cache.lookup(token, signingKey: tenant.signingKey) {
             guard now < hit.expires + Self.clockSkew else { throw Self.lifetime }
             if let notBefore = hit.notBefore, now < notBefore - Self.clockSkew { throw Self.lifetime }
             return hit.principal
@@ -32,11 +39,14 @@ struct TokenVerifier: Sendable {
         } catch {
             throw Self.invalid
         }
-        let principal = try principal(claims: claims, now: now)
+        let principal = try principal(claims: claims, tenant: tenant, now: now)
         if case .number(let expires) = claims["exp"] {
             var notBefore: Double?
             if case .number(let value) = claims["nbf"] { notBefore = value }
-            cache.store(token, TokenCache.Entry(principal: principal, expires: expires, notBefore: notBefore))
+            cache.store(
+                token,
+                TokenCache.Entry(
+                    principal: principal, expires: expires, notBefore: notBefore, signingKey: tenant.signingKey))
         }
         return principal
     }
@@ -62,6 +72,10 @@ struct TokenVerifier: Sendable {
     }
 
     func principal(claims: JSONValue, now: Double) throws(GraphError) -> Principal {
+        try principal(claims: claims, tenant: currentTenant(), now: now)
+    }
+
+    func principal(claims: JSONValue, tenant: Tenant, now: Double) throws(GraphError) -> Principal {
         guard case .string(let tid) = claims["tid"], tid.lowercased() == tenant.id else { throw Self.invalid }
         guard case .string(let audience) = claims["aud"], Self.audiences.contains(audience) else { throw Self.invalid }
         guard case .number(let expires) = claims["exp"] else { throw Self.invalid }

@@ -15,12 +15,8 @@ struct GroupCommand: ParsableCommand {
         @Option(help: "The object id (a GUID); a new one by default.") var id: String?
 
         func run() throws {
-            if let id, UUID(uuidString: id) == nil {
-                FileHandle.standardError.write(Data("phone-service: error: --id '\(id)' is not a GUID\n".utf8))
-                throw ExitCode.failure
-            }
             let store = try database.open()
-            print(try cliStep { try store.addGroup(displayName: name, id: id) }.id)
+            print(try cliStep { try TenantAdministration(store: store).addGroup(displayName: name, id: id) }.id)
         }
     }
 

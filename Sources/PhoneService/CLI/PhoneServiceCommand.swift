@@ -11,7 +11,9 @@ public struct PhoneServiceCommand: ParsableCommand {
         abstract: "A persistent emulator of Microsoft Graph's phone authentication methods API.",
         version: BuildInfo.version,
         subcommands: [
-            Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self, Check.self,
+            Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self,
+            AdminKeyCommand.self,
+            Check.self,
             Backup.self, Restore.self,
         ]
     )

@@ -43,34 +43,11 @@ struct PolicyCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            var policy = try cliStep { try store.smsPolicy() }
-            if let state { policy.enabled = state == "enabled" }
-            if clearIncludes || !include.isEmpty { policy.includeTargets = try include.map { try resolve($0, store) } }
-            if clearExcludes || !exclude.isEmpty { policy.excludeTargets = try exclude.map { try resolve($0, store) } }
-            try cliStep { try store.setSmsPolicy(policy) }
-        }
-
-        private func resolve(_ text: String, _ store: PhoneStore) throws -> SmsPolicy.Target {
-            if text == SmsPolicy.Target.allUsersID { return .allUsers }
-            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-            let key = parts.count == 2 ? parts[1] : ""
-            switch parts.first {
-            case "user" where parts.count == 2:
-                guard let user = try cliStep({ try store.user(key: key) }) else { return try fail("no user '\(key)'") }
-                return SmsPolicy.Target(kind: .user, id: user.id)
-            case "group" where parts.count == 2:
-                guard let group = try cliStep({ try store.group(key: key) }) else {
-                    return try fail("no group '\(key)'")
-                }
-                return SmsPolicy.Target(kind: .group, id: group.id)
-            default:
-                return try fail("target '\(text)': use all_users, user:UPN_OR_ID or group:NAME_OR_ID")
-            }
-        }
-
-        private func fail(_ message: String) throws -> SmsPolicy.Target {
-            FileHandle.standardError.write(Data("phone-service: error: \(message)\n".utf8))
-            throw ExitCode.failure
+            let change = TenantAdministration.SmsPolicyChange(
+                enabled: state.map { $0 == "enabled" },
+                include: clearIncludes || !include.isEmpty ? include : nil,
+                exclude: clearExcludes || !exclude.isEmpty ? exclude : nil)
+            _ = try cliStep { try TenantAdministration(store: store).changeSmsPolicy(change) }
         }
     }
 }

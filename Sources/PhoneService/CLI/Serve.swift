@@ -22,6 +22,8 @@ struct Serve: ParsableCommand {
     var connectionTimeout = 30
     @Option(name: .customLong("drain-timeout"), help: "Seconds to finish in-flight requests on shutdown.")
     var drainTimeout: Double = 10
+    @Option(help: "Directory for the admin API's named snapshots (default: the database path + '.snapshots').")
+    var snapshots: String?
 
     func validate() throws {
         guard (threads ?? 1) >= 1, maxConnections >= 1, maxConnectionsPerIP >= 1, connectionTimeout >= 1 else {
@@ -55,7 +57,7 @@ struct Serve: ParsableCommand {
         } else {
             socket = try cliStep { try ListenSocket.bind(listen) }
         }
-        let application = Application(store: store, logger: logger)
+        let application = Application(store: store, logger: logger, snapshots: snapshots)
         let server = HTTPServer(
             socket: socket, limits: limits, handler: { application.handle($0, respond: $1) },
             tooLarge: application.tooLarge)

@@ -20,33 +20,13 @@ struct TokenCommand: ParsableCommand {
     @Option(name: .customLong("app-id"), help: "The app id (appid claim).") var appID: String?
     @Option(help: "Lifetime in seconds.") var expires: Int = 3600
 
-    func validate() throws {
-        if app {
-            guard user == nil, scopes == nil else {
-                throw ValidationError("--app takes --roles, not --user or --scopes")
-            }
-        } else {
-            guard user != nil else { throw ValidationError("give --user (delegated) or --app (application)") }
-            guard scopes != nil else { throw ValidationError("a delegated token needs --scopes") }
-            guard roles == nil else { throw ValidationError("--roles goes with --app") }
-        }
-        guard expires > 0 else { throw ValidationError("--expires must be a positive number of seconds") }
-    }
-
     func run() throws {
         let store = try database.open()
-        let issuer = TokenIssuer(tenant: store.tenant)
-        if app {
-            let names = (roles ?? "").split(separator: " ").map(String.init)
-            print(issuer.application(roles: names, appID: appID ?? TokenIssuer.defaultAppID, lifetime: expires))
-            return
-        }
-        let key = user ?? ""
-        guard let found = try cliStep({ try store.user(key: key) }) else {
-            FileHandle.standardError.write(Data("phone-service: error: no user '\(key)' in this tenant\n".utf8))
-            throw ExitCode.failure
-        }
-        let names = (scopes ?? "").split(separator: " ").map(String.init)
-        print(issuer.delegated(user: found, scopes: names, lifetime: expires))
+        let request = TenantAdministration.TokenRequest(
+            user: user, scopes: scopes.map(Self.words), app: app, roles: roles.map(Self.words), appID: appID,
+            lifetimeSeconds: expires)
+        print(try cliStep { try TenantAdministration(store: store).token(request) })
     }
+
+    private static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
 }

@@ -21,20 +21,10 @@ struct UserCommand: ParsableCommand {
         var role: [String] = []
 
         func run() throws {
-            let roles = try role.map { value in
-                guard let role = DirectoryRole(nameOrTemplateID: value) else {
-                    FileHandle.standardError.write(Data("phone-service: error: unknown role '\(value)'\n".utf8))
-                    throw ExitCode.failure
-                }
-                return role
-            }
-            if let id, UUID(uuidString: id) == nil {
-                FileHandle.standardError.write(Data("phone-service: error: --id '\(id)' is not a GUID\n".utf8))
-                throw ExitCode.failure
-            }
             let store = try database.open()
             let user = try cliStep {
-                try store.addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: roles)
+                try TenantAdministration(store: store).addUser(
+                    userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: role)
             }
             print(user.id)
         }
@@ -67,5 +57,20 @@ struct UserCommand: ParsableCommand {
             let store = try database.open()
             try cliStep { try store.removeUser(key: user) }
         }
+    }
+}
+
+/// `phone-service admin-key`: prints the admin API's bearer key.
+struct AdminKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin-key",
+        abstract: "Print the admin key: the bearer token of the /_admin/ API (made with the tenant).",
+        discussion:
+            "curl -H \"Authorization: Bearer $(phone-service admin-key --db state.db)\" localhost:8080/_admin/users")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        print(try database.open().tenant.adminKey)
     }
 }

@@ -17,9 +17,16 @@ extension GraphError {
             var busy = GraphError.serviceNotAvailable
             busy.headers["Retry-After"] = "1"
             self = busy
+        case .snapshotNotFound(let name):
+            self = GraphError(status: 404, code: "itemNotFound", message: "There is no snapshot '\(name)'.")
+        case .snapshotExists(let name):
+            self = .conflict("A snapshot '\(name)' exists; delete it first or choose another name.")
+        case .snapshotIncompatible(let reason):
+            self = .badRequest("The snapshot cannot be restored: \(reason).")
+        case .restoreSourceDamaged(let problem):
+            self = .badRequest("The snapshot fails its integrity check: \(problem).")
         case .schemaTooNew, .notPhoneServiceDatabase, .writerStopped, .database, .restoreSourceMissing,
-            .restoreSourceDamaged,
-            .restoreWouldOverwrite:
+            .restoreWouldOverwrite, .noTenant:
             self = .generalException
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The tenant's state in one SQLite file: users, roles and phone methods, with the API's rules
 /// enforced by the schema. Reads run on pooled read connections in parallel, one read transaction
@@ -11,7 +12,10 @@ public final class PhoneStore: @unchecked Sendable {
     // immutable.
     public let path: String
     public let durability: Durability
-    public let tenant: Tenant
+    /// The tenant as last read from the database; a reset that rotates the signing key and a
+    /// snapshot restore replace it.
+    public var tenant: Tenant { tenantState.withLock { $0 } }
+    private let tenantState: Mutex<Tenant>
     public let schemaVersion: Int
     private let committer: GroupCommitter
     private let readers: ConnectionPool
@@ -28,7 +32,7 @@ public final class PhoneStore: @unchecked Sendable {
             try Migrator.requirePhoneServiceDatabase(writer)
             try Self.configure(writer, durability: durability, readOnly: false)
             try migrator.migrate(writer)
-            self.tenant = try Self.loadOrCreateTenant(writer)
+            self.tenantState = Mutex(try Self.loadOrCreateTenant(writer))
             self.schemaVersion = migrator.latestVersion
             self.committer = GroupCommitter(writer: writer)
         } catch let error as SQLiteError {
@@ -55,19 +59,29 @@ public final class PhoneStore: @unchecked Sendable {
 
     private static func loadOrCreateTenant(_ db: Database) throws -> Tenant {
         try db.immediateTransaction {
-            var tenant: Tenant?
-            try db.query("SELECT id, signing_key FROM tenant") { row in
-                tenant = Tenant(id: row.text(0) ?? "", signingKey: row.blob(1))
-            }
-            if let tenant { return tenant }
-            var generator = SystemRandomNumberGenerator()
-            let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let created = Tenant(id: UUID().uuidString.lowercased(), signingKey: key)
+            if let tenant = try Self.tenant(in: db) { return tenant }
+            let created = Tenant(
+                id: UUID().uuidString.lowercased(), signingKey: Tenant.makeSigningKey(), adminKey: Tenant.makeAdminKey()
+            )
             try db.run(
-                "INSERT INTO tenant (singleton, id, signing_key, created_at) VALUES (1, ?, ?, ?)",
-                [.text(created.id), .blob(key), .text(Timestamp.now())])
+                "INSERT INTO tenant (singleton, id, signing_key, admin_key, created_at) VALUES (1, ?, ?, ?, ?)",
+                [.text(created.id), .blob(created.signingKey), .text(created.adminKey), .text(Timestamp.now())])
             return created
         }
+    }
+
+    static func tenant(in db: Database) throws -> Tenant? {
+        var tenant: Tenant?
+        try db.query("SELECT id, signing_key, admin_key FROM tenant") { row in
+            tenant = Tenant(id: row.text(0) ?? "", signingKey: row.blob(1), adminKey: row.text(2) ?? "")
+        }
+        return tenant
+    }
+
+    /// Reads the tenant again after something replaced it in the database.
+    func reloadTenant() throws {
+        guard let tenant = try read({ db in try Self.tenant(in: db) }) else { throw StoreError.noTenant }
+        tenantState.withLock { $0 = tenant }
     }
 
     /// Runs `body` on a read connection. SQLite failures surface as `StoreError`.

@@ -19,6 +19,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case restoreSourceMissing(String)
     case restoreSourceDamaged(String)
     case restoreWouldOverwrite(String)
+    /// The database has no tenant row (someone deleted it by hand).
+    case noTenant
+    case snapshotNotFound(String)
+    case snapshotExists(String)
+    /// A snapshot from another phone-service version (schema) or tenant.
+    case snapshotIncompatible(String)
     /// Anything else SQLite reported: a bug or an operational fault, never the caller's input.
     case database(SQLiteError)
 
@@ -58,6 +64,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .restoreSourceMissing(let path): "no backup at '\(path)'"
         case .restoreSourceDamaged(let problem): "the backup fails its integrity check: \(problem)"
         case .restoreWouldOverwrite(let path): "'\(path)' exists; stop the service and pass --force to replace it"
+        case .noTenant: "the database has no tenant row"
+        case .snapshotNotFound(let name): "no snapshot '\(name)'"
+        case .snapshotExists(let name): "a snapshot '\(name)' exists; delete it first"
+        case .snapshotIncompatible(let reason): "the snapshot cannot be restored: \(reason)"
         case .database(let error): error.description
         }
     }

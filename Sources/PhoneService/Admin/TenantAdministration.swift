@@ -1,0 +1,129 @@
+import Foundation
+import PhoneStore
+
+/// Setting up a test tenant: users, groups, tokens and the SMS policy. One implementation behind
+/// both the command line (`phone-service user|group|token|policy`) and the admin API
+/// (`/_admin/...`), so the two accept the same input and fail with the same messages.
+struct TenantAdministration: Sendable {
+    let store: PhoneStore
+
+    /// Input that names something unknown or malformed; the message says what and why.
+    struct Failure: Error, Sendable, CustomStringConvertible {
+        enum Kind: Sendable { case invalid, notFound }
+        var kind: Kind
+        var message: String
+        var description: String { message }
+
+        static func invalid(_ message: String) -> Failure { Failure(kind: .invalid, message: message) }
+        static func notFound(_ message: String) -> Failure { Failure(kind: .notFound, message: message) }
+    }
+
+    // MARK: Users
+
+    /// Adds a user. `roles` are directory role names or template ids; `id` a GUID (new by default).
+    func addUser(userPrincipalName: String, id: String?, displayName: String?, roles: [String]) throws -> User {
+        let parsed = try roles.map { value in
+            guard let role = DirectoryRole(nameOrTemplateID: value) else {
+                throw Failure.invalid(
+                    "unknown role '\(value)'; known roles: \(DirectoryRole.allCases.map(\.name).joined(separator: ", "))"
+                )
+            }
+            return role
+        }
+        try Self.requireGUID(id, "id")
+        try Self.requireText(userPrincipalName, "userPrincipalName")
+        return try store.addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: parsed)
+    }
+
+    /// The user with this object id or user principal name.
+    func user(_ key: String) throws -> User {
+        guard let user = try store.user(key: key) else { throw Failure.notFound("no user '\(key)' in this tenant") }
+        return user
+    }
+
+    // MARK: Groups
+
+    func addGroup(displayName: String, id: String?) throws -> Group {
+        try Self.requireGUID(id, "id")
+        try Self.requireText(displayName, "displayName")
+        return try store.addGroup(displayName: displayName, id: id)
+    }
+
+    // MARK: Tokens
+
+    /// What a token is for: a user with delegated scopes, or an app with application permissions.
+    struct TokenRequest: Sendable {
+        var user: String?
+        var scopes: [String]?
+        var app = false
+        var roles: [String]?
+        var appID: String?
+        var lifetimeSeconds = 3600
+    }
+
+    /// Mints a token signed with the tenant's current key.
+    func token(_ request: TokenRequest) throws -> String {
+        guard request.lifetimeSeconds > 0 else {
+            throw Failure.invalid("the lifetime must be a positive number of seconds")
+        }
+        let issuer = TokenIssuer(tenant: store.tenant)
+        if request.app {
+            guard request.user == nil, request.scopes == nil else {
+                throw Failure.invalid("an application token takes roles, not a user or scopes")
+            }
+            return issuer.application(
+                roles: request.roles ?? [], appID: request.appID ?? TokenIssuer.defaultAppID,
+                lifetime: request.lifetimeSeconds)
+        }
+        guard let key = request.user else { throw Failure.invalid("name a user (delegated) or ask for an app token") }
+        guard let scopes = request.scopes else { throw Failure.invalid("a delegated token needs scopes") }
+        guard request.roles == nil else { throw Failure.invalid("roles go with an application token") }
+        return issuer.delegated(user: try user(key), scopes: scopes, lifetime: request.lifetimeSeconds)
+    }
+
+    // MARK: SMS policy
+
+    /// A change to the SMS policy: what is nil stays as it is; a target list replaces the old one.
+    struct SmsPolicyChange: Sendable {
+        var enabled: Bool?
+        /// `all_users`, `user:UPN_OR_ID` or `group:NAME_OR_ID`.
+        var include: [String]?
+        var exclude: [String]?
+    }
+
+    /// Applies `change` and returns the policy as stored.
+    @discardableResult
+    func changeSmsPolicy(_ change: SmsPolicyChange) throws -> SmsPolicy {
+        var policy = try store.smsPolicy()
+        if let enabled = change.enabled { policy.enabled = enabled }
+        if let include = change.include { policy.includeTargets = try include.map(target) }
+        if let exclude = change.exclude { policy.excludeTargets = try exclude.map(target) }
+        try store.setSmsPolicy(policy)
+        return policy
+    }
+
+    private func target(_ text: String) throws -> SmsPolicy.Target {
+        if text == SmsPolicy.Target.allUsersID { return .allUsers }
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let key = parts.count == 2 ? parts[1] : ""
+        switch parts.first {
+        case "user" where parts.count == 2:
+            return SmsPolicy.Target(kind: .user, id: try user(key).id)
+        case "group" where parts.count == 2:
+            guard let group = try store.group(key: key) else { throw Failure.notFound("no group '\(key)'") }
+            return SmsPolicy.Target(kind: .group, id: group.id)
+        default:
+            throw Failure.invalid("target '\(text)': use all_users, user:UPN_OR_ID or group:NAME_OR_ID")
+        }
+    }
+
+    // MARK: Checks
+
+    private static func requireGUID(_ value: String?, _ name: String) throws {
+        if let value, UUID(uuidString: value) == nil { throw Failure.invalid("\(name) '\(value)' is not a GUID") }
+    }
+
+    private static func requireText(_ value: String, _ name: String) throws {
+        guard !value.isEmpty else { throw Failure.invalid("\(name) must not be empty") }
+    }
+}
