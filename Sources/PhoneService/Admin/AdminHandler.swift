@@ -10,11 +10,13 @@ struct AdminHandler: Sendable {
     let store: PhoneStore
     let administration: TenantAdministration
     let snapshots: SnapshotDirectory
+    let controls: TestControls
 
-    init(store: PhoneStore, snapshots: SnapshotDirectory) {
+    init(store: PhoneStore, snapshots: SnapshotDirectory, controls: TestControls) {
         self.store = store
         self.administration = TenantAdministration(store: store)
         self.snapshots = snapshots
+        self.controls = controls
     }
 
     static let missingKey = GraphError.unauthenticated(
@@ -144,6 +146,28 @@ struct AdminHandler: Sendable {
             case ("DELETE", .snapshot(let name)):
                 try snapshots.delete(name)
                 return response.noContent()
+            case ("GET", .faults):
+                let rules = controls.faults.list()
+                return json(response, 200) { $0.array(rules, FaultRuleBody.write) }
+            case ("POST", .faults):
+                let rule = try FaultRuleBody.parse(request, store: store)
+                controls.faults.add(rule)
+                return json(response, 201) { FaultRuleBody.write(rule, to: &$0) }
+            case ("DELETE", .faults):
+                controls.faults.removeAll()
+                return response.noContent()
+            case ("DELETE", .fault(let id)):
+                guard controls.faults.remove(id: id) else {
+                    throw GraphError(status: 404, code: "itemNotFound", message: "There is no fault rule '\(id)'.")
+                }
+                return response.noContent()
+            case ("GET", .throttling):
+                let settings = controls.throttle.settings
+                return json(response, 200) { ThrottleBody.write(settings, to: &$0) }
+            case ("PUT", .throttling):
+                let settings = try ThrottleBody.parse(request)
+                controls.throttle.configure(settings)
+                return json(response, 200) { ThrottleBody.write(settings, to: &$0) }
             default:
                 throw Self.unknown(method, path)
             }
@@ -193,6 +217,7 @@ struct AdminHandler: Sendable {
             ResetScope(
                 keepUsers: keep.contains("users"), keepGroups: keep.contains("groups"),
                 keepSigningKey: keep.contains("signingKey")))
+        controls.reset()
         return response.noContent()
     }
 
@@ -246,6 +271,7 @@ enum AdminRoute: Equatable {
     case groups, group(String), groupMembers(String), groupMember(String, String)
     case tokens, smsPolicy, reset
     case snapshots, snapshot(String), snapshotRestore(String)
+    case faults, fault(String), throttling
 
     init?(_ path: [String]) {
         switch path.count {
@@ -256,6 +282,8 @@ enum AdminRoute: Equatable {
             case "tokens": self = .tokens
             case "reset": self = .reset
             case "snapshots": self = .snapshots
+            case "faults": self = .faults
+            case "throttling": self = .throttling
             default: return nil
             }
         case 2:
@@ -263,6 +291,7 @@ enum AdminRoute: Equatable {
             case "users": self = .user(path[1])
             case "groups": self = .group(path[1])
             case "snapshots": self = .snapshot(path[1])
+            case "faults": self = .fault(path[1])
             case "policies" where path[1] == "sms": self = .smsPolicy
             default: return nil
             }

@@ -14,6 +14,11 @@ struct Application: Sendable {
     let phoneMethods: PhoneMethodsHandler
     let smsPolicy: SmsPolicyHandler
     let admin: AdminHandler
+    /// Test-tenant controls, shared with the admin API: injected faults, throttling, and the
+    /// `Retry-After` each caller was given.
+    let faults: FaultPlan
+    let throttle: Throttle
+    let retries: RetryTracker
 
     /// `snapshots`: where the admin API keeps named snapshots; next to the database by default.
     init(store: PhoneStore, logger: Logger, snapshots: String? = nil) {
@@ -22,8 +27,15 @@ struct Application: Sendable {
         self.verifier = TokenVerifier(store: store)
         self.phoneMethods = PhoneMethodsHandler(store: store)
         self.smsPolicy = SmsPolicyHandler(store: store)
+        let faults = FaultPlan()
+        let throttle = Throttle()
+        let retries = RetryTracker()
+        self.faults = faults
+        self.throttle = throttle
+        self.retries = retries
         self.admin = AdminHandler(
-            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"))
+            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"),
+            controls: TestControls(faults: faults, throttle: throttle, retries: retries))
     }
 
     /// Answers `request` through `respond`: at once for reads and refusals, or from the store's
@@ -32,13 +44,15 @@ struct Application: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let response = ResponseWriter(request: request, requestID: RequestID.make())
         var principal: Principal?
+        var earlyRetry = false
         let outcome: HandlerOutcome
         do {
-            outcome = try dispatch(request, response: response, principal: &principal)
+            outcome = try dispatch(request, response: response, principal: &principal, earlyRetry: &earlyRetry)
         } catch {
             outcome = .deferred { finish in finish(.failure(error)) }
         }
         let caller = principal
+        let early = earlyRetry
         let finish: HandlerOutcome.Finish = { [logger] result in
             let answer: HTTPResponse
             switch result {
@@ -48,7 +62,8 @@ struct Application: Sendable {
             if answer.status >= 500 {
                 logger.error("request failed", metadata: ["request-id": "\(response.requestID)"])
             }
-            Self.log(logger, request, answer, principal: caller, response: response, started: started)
+            Self.log(
+                logger, request, answer, principal: caller, response: response, started: started, earlyRetry: early)
             respond(answer)
         }
         switch outcome {
@@ -66,9 +81,9 @@ struct Application: Sendable {
         return result
     }
 
-    private func dispatch(_ request: HTTPRequest, response: ResponseWriter, principal: inout Principal?)
-        throws(GraphError) -> HandlerOutcome
-    {
+    private func dispatch(
+        _ request: HTTPRequest, response: ResponseWriter, principal: inout Principal?, earlyRetry: inout Bool
+    ) throws(GraphError) -> HandlerOutcome {
         let headerBytes = request.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 }
         guard headerBytes <= Self.maximumHeaderBytes else { throw .headersTooLarge }
         if request.path == "/healthz" { return .response(try health(request, response: response)) }
@@ -78,12 +93,49 @@ struct Application: Sendable {
         let route = try Router.route(request.path)
         let caller = try verifier.principal(authorization: request.header("authorization"))
         principal = caller
-        switch route {
-        case .phone(let phoneRoute):
-            return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
-        case .smsPolicy(let version):
-            return .response(try smsPolicy.handle(version, request, principal: caller, response: response))
+
+        // Test-tenant controls, after authentication (they are scoped by caller): a retry that
+        // came too early is noted, then throttling, then the first fault rule that applies.
+        let retryKey = RetryTracker.key(principal: caller, method: request.method, path: request.path)
+        earlyRetry = retries.isEarly(retryKey)
+        if let wait = throttle.admit(appID: caller.appID) {
+            retries.note(retryKey, retryAfter: wait)
+            throw .tooManyRequests(retryAfter: wait)
         }
+        let fault = faults.take(
+            method: request.method, path: Self.decodedPath(request.path), userID: caller.userID, appID: caller.appID)
+        if let seconds = fault?.retryAfterSeconds, fault?.status != nil { retries.note(retryKey, retryAfter: seconds) }
+
+        let serve: @Sendable () throws(GraphError) -> HandlerOutcome = { [phoneMethods, smsPolicy] () throws(GraphError) in
+            if let error = fault?.error { throw error }
+            switch route {
+            case .phone(let phoneRoute):
+                return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
+            case .smsPolicy(let version):
+                return .response(try smsPolicy.handle(version, request, principal: caller, response: response))
+            }
+        }
+        guard let delay = fault?.delayMilliseconds, delay > 0 else { return try serve() }
+        // A delay holds the answer, not the pool thread.
+        return .deferred { finish in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
+                do throws(GraphError) {
+                    switch try serve() {
+                    case .response(let answer): finish(.success(answer))
+                    case .deferred(let start): start(finish)
+                    }
+                } catch {
+                    finish(.failure(error))
+                }
+            }
+        }
+    }
+
+    /// The path with each segment percent-decoded (as sent where a segment does not decode), for
+    /// matching fault rules written with plain user principal names.
+    static func decodedPath(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { PercentEncoding.decode($0) ?? String($0) }
+            .joined(separator: "/")
     }
 
     /// `GET /healthz`, without a token: 200 when the database answers a read and yields its write
@@ -106,7 +158,7 @@ struct Application: Sendable {
     /// One line per request: never the token, never a body.
     private static func log(
         _ logger: Logger, _ request: HTTPRequest, _ result: HTTPResponse, principal: Principal?,
-        response: ResponseWriter, started: UInt64
+        response: ResponseWriter, started: UInt64, earlyRetry: Bool = false
     ) {
         let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1000
         var metadata: Logger.Metadata = [
@@ -119,6 +171,7 @@ struct Application: Sendable {
         if let principal {
             metadata["caller"] = "\(principal.userID ?? "app:" + principal.appID)"
         }
+        if earlyRetry { metadata["early-retry"] = "true" }
         logger.info("request", metadata: metadata)
     }
 }

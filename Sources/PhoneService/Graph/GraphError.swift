@@ -72,6 +72,14 @@ struct GraphError: Error, Sendable, Equatable {
     static let generalException = GraphError(
         status: 500, code: "generalException", message: "An internal error occurred. The request was not completed.")
 
+    /// Throttled: `429` with the seconds to wait in `Retry-After`.
+    static func tooManyRequests(retryAfter seconds: Int) -> GraphError {
+        GraphError(
+            status: 429, code: "TooManyRequests",
+            message: "Too many requests for this application or tenant; retry after \(seconds) seconds.",
+            headers: ["Retry-After": String(seconds)])
+    }
+
     static let serviceNotAvailable = GraphError(
         status: 503, code: "serviceNotAvailable", message: "The service is temporarily unavailable. Try again later.")
 }

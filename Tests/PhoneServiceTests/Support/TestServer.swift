@@ -10,6 +10,7 @@ final class TestServer {
     let directory: URL
     let store: PhoneStore
     let server: HTTPServer
+    let application: Application
     var port: Int { server.socket.port }
     var databasePath: String { store.path }
 
@@ -20,6 +21,7 @@ final class TestServer {
         var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let application = Application(store: store, logger: logger)
+        self.application = application
         server = HTTPServer(
             socket: try ListenSocket.bind("127.0.0.1:0"), limits: limits,
             handler: { application.handle($0, respond: $1) },
