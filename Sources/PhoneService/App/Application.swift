@@ -76,6 +76,8 @@ struct Application: Sendable {
             return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
         case .smsPolicy(let version):
             return .response(try smsPolicy.handle(version, request, principal: caller, response: response))
+        case .batch(let version):
+            return try BatchHandler(application: self).handle(version, request, response: response)
         }
     }
 

@@ -33,4 +33,6 @@ enum Route: Sendable, Equatable {
     case phone(PhoneRoute)
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`.
     case smsPolicy(APIVersion)
+    /// `/$batch`: Graph's JSON batching.
+    case batch(APIVersion)
 }
