@@ -7,8 +7,8 @@ extension GraphError {
         GraphError(status: 400, code: "BadRequest", message: message)
     }
 
-    /// An inner request of a batch whose `url` cannot be sent inside a batch (absolute, carrying its
-    /// own version, or itself a `$batch`); only that request fails.
+    /// An inner request of a batch whose `url` cannot be sent inside a batch (absolute, or itself
+    /// a `$batch`); only that request fails.
     static func invalidBatchURL(_ url: String, _ reason: String) -> GraphError {
         GraphError(status: 400, code: "BadRequest", message: "Invalid request url '\(url.prefix(200))': \(reason)")
     }

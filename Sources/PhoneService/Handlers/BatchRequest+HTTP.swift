@@ -3,7 +3,10 @@ extension BatchRequest {
     /// own: its url put under the version, its query decoded as libmicrohttpd decodes one, its
     /// headers lower-cased, its body as JSON text, and the batch's own `Authorization` [choice: an
     /// inner `Authorization` is replaced, as Graph applies the batch's token to every request].
-    /// Throws the error that request alone answers when its url cannot be sent inside a batch.
+    /// Throws the error that request alone answers when its url cannot be sent inside a batch:
+    /// absolute, or a `$batch`. A url that names a version (`/v1.0/me`) is not refused here: as on
+    /// Graph, the version is then an unknown segment (`400`, "Resource not found for the segment
+    /// 'v1.0'.") from the router.
     func httpRequest(version: APIVersion, authorization: String?) throws(GraphError) -> HTTPRequest {
         let lowered = url.lowercased()
         if lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("//") {
@@ -20,10 +23,6 @@ extension BatchRequest {
 
         let firstSegment = pathPart.prefix(while: { $0 != "/" })
         let decodedFirst = (PercentEncoding.decode(firstSegment) ?? String(firstSegment)).lowercased()
-        if APIVersion(rawValue: decodedFirst) != nil {
-            throw .invalidBatchURL(
-                url, "it names a version; inside a batch the url is relative to the batch's version.")
-        }
         if decodedFirst == "$batch" {
             throw .invalidBatchURL(url, "a batch cannot contain another batch.")
         }
