@@ -51,6 +51,8 @@ private func canonicalPath(_ route: Route) -> String {
     switch route {
     case .smsPolicy(let version):
         return "/\(version.rawValue)/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms"
+    case .batch(let version):
+        return "/\(version.rawValue)/$batch"
     case .phone(let phone):
         var path = "/\(phone.version.rawValue)"
         switch phone.user {

@@ -189,16 +189,17 @@ import Testing
                 }
             }
         }
-        usleep(100_000)
+        // Every reader has read the state before; then restore; then readers see the state after.
+        #expect(HostileFixture.eventually(within: 20) { counts.withLock { $0.count } >= 6 }, "readers did not start")
         let restored = try self.admin("POST", "/snapshots/seeded/restore")
-        usleep(100_000)
+        let readAfter = HostileFixture.eventually(within: 20) { counts.withLock { $0.last } == 2 }
         stop.withLock { $0 = true }
         #expect(readers.wait(timeout: .now() + 10) == .success)
         #expect(restored.status == 204, "\(restored.text)")
         let seen = counts.withLock { $0 }
         #expect(!seen.isEmpty)
         #expect(seen.allSatisfy { $0 == 0 || $0 == 2 }, "a reader saw \(Set(seen))")
-        #expect(seen.last == 2)
+        #expect(readAfter && seen.contains(0), "seen: \(Set(seen))")
         #expect(try server.store.user(key: "carol@contoso.com") == nil)
         #expect(try self.admin("POST", "/snapshots/missing/restore").status == 404)
         #expect(try self.admin("DELETE", "/snapshots/seeded").status == 204)

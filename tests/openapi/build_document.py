@@ -236,7 +236,8 @@ ERRORS = {
     "400": ("BadRequest", "A malformed request: an unknown path segment or version, bad percent-encoding, an "
             "unsupported query option, `/me` with an application token, or a body that is not JSON, has the "
             "wrong shape, an unknown or read-only property, a bad enum value, a bad phone number or a phone "
-            "type change; SMS sign-in on a phone that is not the mobile, or for a user outside the policy.",
+            "type change; SMS sign-in on a phone that is not the mobile, or for a user outside the policy; a "
+            "malformed `$batch`.",
             ["badRequest", "BadRequest"]),
     "401": ("Unauthorized", "The bearer token is missing, malformed, badly signed, for another tenant or "
             "audience, expired or not yet valid.", ["InvalidAuthenticationToken"]),
@@ -318,6 +319,7 @@ def components() -> dict:
         schemas[f"{prefix}phoneAuthenticationMethodCreate"] = write_body_schema(version, create=True)
         schemas[f"{prefix}phoneAuthenticationMethodUpdate"] = write_body_schema(version, create=False)
     schemas.update(policy_schemas())
+    schemas.update(batch_schemas())
     schemas.update(error_schemas())
     schemas["health"] = {
         "type": "object",
@@ -509,6 +511,83 @@ def policy_paths(version: str) -> dict:
     }
 
 
+def batch_schemas() -> dict:
+    return {
+        "batchRequest": {
+            "type": "object",
+            "description": "Graph's JSON batching: up to 20 requests. Other properties, here and in each "
+                           "request, are ignored.",
+            "required": ["requests"],
+            "properties": {"requests": {"type": "array", "minItems": 1, "maxItems": 20,
+                                        "items": schema("batchRequestItem")}},
+            "examples": [{"requests": [
+                {"id": "1", "method": "GET", "url": f"/users/{EXAMPLE_UPN}/authentication/phoneMethods"},
+                {"id": "2", "method": "POST", "url": f"/users/{EXAMPLE_UPN}/authentication/phoneMethods",
+                 "headers": {"Content-Type": "application/json"},
+                 "body": {"phoneNumber": "+1 4255550100", "phoneType": "office"}, "dependsOn": ["1"]},
+            ]}],
+        },
+        "batchRequestItem": {
+            "type": "object",
+            "description": "One request. It goes through the same pipeline as a direct one, with the batch's "
+                           "`Authorization`.",
+            "required": ["id", "method", "url"],
+            "properties": {
+                "id": {"type": "string", "minLength": 1, "description": "Unique within the batch."},
+                "method": {"type": "string", "minLength": 1, "examples": ["GET", "POST", "PATCH", "DELETE"]},
+                "url": {"type": "string", "minLength": 1,
+                        "description": "Relative to the batch's version (`/users/…`, `/me/…`, with or without "
+                                       "the leading `/`), query included. An absolute url or a `$batch` is a 400 "
+                                       "for that request; a url naming a version is an unknown segment (400)."},
+                "headers": {"type": "object", "additionalProperties": {"type": "string"},
+                            "description": "Added to the request; `Content-Type` is required with a body."},
+                "body": {"description": "The JSON body, as JSON."},
+                "dependsOn": {"type": "array", "items": {"type": "string"},
+                              "description": "Ids of requests that must succeed first; if one failed, this one "
+                                             "answers 424 without running."},
+            },
+        },
+        "batchResponse": {
+            "type": "object",
+            "description": "One answer per request, in the order of the requests.",
+            "required": ["responses"],
+            "properties": {"responses": {"type": "array", "items": schema("batchResponseItem")}},
+            "additionalProperties": False,
+        },
+        "batchResponseItem": {
+            "type": "object",
+            "required": ["id", "status", "headers"],
+            "properties": {
+                "id": {"type": "string"},
+                "status": {"type": "integer", "minimum": 200, "maximum": 599},
+                "headers": {"type": "object", "additionalProperties": {"type": "string"},
+                            "description": "The headers the direct response would carry (`Content-Type`, "
+                                           "`request-id`, `client-request-id`, …)."},
+                "body": {"description": "The direct response's JSON body, embedded as JSON; absent on a 204."},
+            },
+            "additionalProperties": False,
+        },
+    }
+
+
+def batch_path(version: str) -> dict:
+    prefix = "beta." if version == "beta" else ""
+    return {
+        f"/{version}/$batch": {
+            "post": operation(
+                f"{prefix}batch", "JSON batching", "batch",
+                with_errors({"200": json_response("The inner responses (each with its own status).",
+                                                  schema("batchResponse"))}, "400", "415"),
+                body="batchRequest",
+                description="Runs up to 20 requests one at a time: each after the requests it `dependsOn`, "
+                            "otherwise in array order. A malformed batch (no `requests`, more than 20, a "
+                            "missing or repeated `id`, no `method` or `url`, a `body` without `Content-Type`, "
+                            "an unknown id in `dependsOn`, a cycle) is a 400 and runs nothing; `%24batch` works "
+                            "too."),
+        }
+    }
+
+
 def health_path() -> dict:
     return {
         "/healthz": {
@@ -535,7 +614,8 @@ matched without regard to case. Successful JSON responses carry
 `Content-Type: application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8`;
 errors `application/json`. Every response carries `request-id`, `client-request-id` and
 `Cache-Control: no-cache`. Plain (non-`$`) query parameters are ignored; other `$` options are a 400.
-A method the path does not allow is a 405 (`Request_BadRequest`) with `Allow`.
+A method the path does not allow is a 405 (`Request_BadRequest`) with `Allow`. `POST /$batch` is
+Graph's JSON batching over these operations.
 
 Generated by tests/openapi/build_document.py; tests/openapi checks it against the running service.
 """
@@ -546,6 +626,7 @@ def document() -> dict:
     for version in VERSIONS:
         paths.update(phone_paths(version))
         paths.update(policy_paths(version))
+        paths.update(batch_path(version))
     paths.update(health_path())
     return {
         "openapi": "3.1.0",
@@ -554,7 +635,7 @@ def document() -> dict:
         "servers": [{"url": "http://127.0.0.1:8080", "description": "`make run`"}],
         "security": [{"bearer": []}],
         "tags": [{"name": name} for name in ("users.phoneMethods", "users.methods", "me.phoneMethods",
-                                              "me.methods", "policies", "operations")],
+                                              "me.methods", "policies", "batch", "operations")],
         "paths": paths,
         "components": components(),
     }

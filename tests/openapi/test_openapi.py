@@ -239,6 +239,20 @@ def test_real_answers_validate_against_the_document(service, conformance, tokens
     call("DELETE", f"{me}/phoneMethods/{OFFICE}", token=alice, expect=204)
     call("DELETE", f"{users}/phoneMethods/{MOBILE}", expect=204)
     call("DELETE", f"{users}/phoneMethods/{MOBILE}", expect=404)
+
+    # JSON batching: the inner answers in request order, a 204 without a body.
+    batch = call("POST", "/$batch", body={"requests": [
+        {"id": "list", "method": "GET", "url": f"{users}/phoneMethods"},
+        {"id": "add", "method": "POST", "url": f"{users}/phoneMethods", "headers": {"Content-Type": "application/json"},
+         "body": {"phoneNumber": numbers["office"], "phoneType": "office"}, "dependsOn": ["list"]},
+        {"id": "remove", "method": "DELETE", "url": f"{users}/phoneMethods/{OFFICE}", "dependsOn": ["add"]},
+    ]}, expect=200).json
+    assert [(r["id"], r["status"]) for r in batch["responses"]] == [("list", 200), ("add", 201), ("remove", 204)]
+    assert batch["responses"][1]["body"]["phoneNumber"] == numbers["office"]
+    assert "body" not in batch["responses"][2]
+    call("POST", "/$batch", body={"requests": []}, expect=400)
+    call("POST", "/$batch", body=b"{}", content_type="text/plain", expect=415)
+    call("POST", "/$batch", token=None, body={"requests": [{"id": "1", "method": "GET", "url": "/me"}]}, expect=401)
     call("PATCH", policy, body={"@odata.type": sms_type, "state": "disabled"}, expect=204)
 
     # Every operation the document describes for this version was exercised.
@@ -289,7 +303,8 @@ def candidate_paths() -> list[str]:
                   f"/{version}{policies}/authenticationMethodConfigurations",
                   f"/{version}{policies}/authenticationMethodConfigurations/sms",
                   f"/{version}{policies}/authenticationMethodConfigurations/fido2",
-                  f"/{version}{policies}/authenticationMethodConfigurations/sms/includeTargets"]
+                  f"/{version}{policies}/authenticationMethodConfigurations/sms/includeTargets",
+                  f"/{version}/$batch", f"/{version}/$batch/x", f"/{version}/users/$batch"]
     return paths + ["/healthz", "/healthz/x", "/", "/metrics"]
 
 

@@ -98,7 +98,8 @@ struct Application: Sendable {
         // came too early is noted, then throttling, then the first fault rule that applies.
         let retryKey = RetryTracker.key(principal: caller, method: request.method, path: request.path)
         earlyRetry = retries.isEarly(retryKey)
-        if let wait = throttle.admit(appID: caller.appID) {
+        // A batch is throttled by its inner requests, each counted like a direct one.
+        if !route.isBatch, let wait = throttle.admit(appID: caller.appID) {
             retries.note(retryKey, retryAfter: wait)
             throw .tooManyRequests(retryAfter: wait)
         }
@@ -106,13 +107,15 @@ struct Application: Sendable {
             method: request.method, path: Self.decodedPath(request.path), userID: caller.userID, appID: caller.appID)
         if let seconds = fault?.retryAfterSeconds, fault?.status != nil { retries.note(retryKey, retryAfter: seconds) }
 
-        let serve: @Sendable () throws(GraphError) -> HandlerOutcome = { [phoneMethods, smsPolicy] () throws(GraphError) in
+        let serve: @Sendable () throws(GraphError) -> HandlerOutcome = { [self] () throws(GraphError) in
             if let error = fault?.error { throw error }
             switch route {
             case .phone(let phoneRoute):
                 return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
             case .smsPolicy(let version):
                 return .response(try smsPolicy.handle(version, request, principal: caller, response: response))
+            case .batch(let version):
+                return try BatchHandler(application: self).handle(version, request, response: response)
             }
         }
         guard let delay = fault?.delayMilliseconds, delay > 0 else { return try serve() }

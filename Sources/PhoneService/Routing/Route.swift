@@ -33,4 +33,11 @@ enum Route: Sendable, Equatable {
     case phone(PhoneRoute)
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`.
     case smsPolicy(APIVersion)
+    /// `/$batch`: Graph's JSON batching.
+    case batch(APIVersion)
+
+    var isBatch: Bool {
+        if case .batch = self { return true }
+        return false
+    }
 }

@@ -19,6 +19,11 @@ enum Router {
         var rest = segments.dropFirst()
 
         if rest.first?.lowercased() == "policies" { return try policyRoute(version, rest.dropFirst()) }
+        // `$batch` (or `%24batch`, decoded above) is the whole path after the version.
+        if rest.first?.lowercased() == "$batch" {
+            if let extra = rest.dropFirst().first { throw .segmentNotFound(extra) }
+            return .batch(version)
+        }
 
         let user: UserReference
         switch rest.first.map({ $0.lowercased() }) {

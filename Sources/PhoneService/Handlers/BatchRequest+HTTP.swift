@@ -1,0 +1,52 @@
+extension BatchRequest {
+    /// The HTTP request this batch request stands for under `version`, as if it had been sent on its
+    /// own: its url put under the version, its query decoded as libmicrohttpd decodes one, its
+    /// headers lower-cased, its body as JSON text, and the batch's own `Authorization` [choice: an
+    /// inner `Authorization` is replaced, as Graph applies the batch's token to every request].
+    /// Throws the error that request alone answers when its url cannot be sent inside a batch:
+    /// absolute, or a `$batch`. A url that names a version (`/v1.0/me`) is not refused here: as on
+    /// Graph, the version is then an unknown segment (`400`, "Resource not found for the segment
+    /// 'v1.0'.") from the router.
+    func httpRequest(version: APIVersion, authorization: String?) throws(GraphError) -> HTTPRequest {
+        let lowered = url.lowercased()
+        if lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("//") {
+            throw .invalidBatchURL(url, "a batch request's url is relative to the version, like '/me/…'.")
+        }
+        let target = url.hasPrefix("/") ? url.dropFirst() : Substring(url)
+        let pathPart = target.prefix(while: { $0 != "?" && $0 != "#" })
+        var queryPart = target.dropFirst(pathPart.count)
+        if queryPart.first == "?" {
+            queryPart = queryPart.dropFirst().prefix(while: { $0 != "#" })
+        } else {
+            queryPart = ""
+        }
+
+        let firstSegment = pathPart.prefix(while: { $0 != "/" })
+        let decodedFirst = (PercentEncoding.decode(firstSegment) ?? String(firstSegment)).lowercased()
+        if decodedFirst == "$batch" {
+            throw .invalidBatchURL(url, "a batch cannot contain another batch.")
+        }
+
+        var query: [(name: String, value: String)] = []
+        for parameter in queryPart.split(separator: "&") {
+            let name = parameter.prefix(while: { $0 != "=" })
+            let value = parameter.dropFirst(name.count).dropFirst()
+            query.append(
+                (
+                    PercentEncoding.decode(name, plusIsSpace: true) ?? String(name),
+                    PercentEncoding.decode(value, plusIsSpace: true) ?? String(value)
+                ))
+        }
+
+        var headerMap: [String: String] = [:]
+        for header in headers {
+            let name = header.name.lowercased()
+            headerMap[name] = headerMap[name].map { $0 + ", " + header.value } ?? header.value
+        }
+        headerMap["authorization"] = authorization
+
+        return HTTPRequest(
+            method: method, path: "/\(version.rawValue)/\(pathPart)", query: query, headers: headerMap,
+            body: body?.serialized() ?? [])
+    }
+}

@@ -1,0 +1,78 @@
+import Dispatch
+import Synchronization
+
+/// Runs a batch's requests one at a time, in their execution order, each through
+/// `Application.handle` as if it had come on its own. Nothing waits: the next request starts from
+/// the previous one's answer, hopped onto a Dispatch queue, because a write answers on the store's
+/// writer thread, which must neither run reads nor wait for other writes.
+final class BatchRun: Sendable {
+    private let application: Application
+    private let version: APIVersion
+    private let requests: [BatchRequest]
+    private let order: [Int]
+    private let authorization: String?
+    /// The answers by position in `requests`; nil until that request has answered.
+    private let answers: Mutex<[HTTPResponse?]>
+
+    init(
+        application: Application, version: APIVersion, requests: [BatchRequest], order: [Int],
+        authorization: String?
+    ) {
+        self.application = application
+        self.version = version
+        self.requests = requests
+        self.order = order
+        self.authorization = authorization
+        self.answers = Mutex([HTTPResponse?](repeating: nil, count: requests.count))
+    }
+
+    /// Runs every request, then calls `done` with the answers in the order of `requests`.
+    func start(_ done: @escaping @Sendable ([HTTPResponse]) -> Void) {
+        step(0, done)
+    }
+
+    private func step(_ position: Int, _ done: @escaping @Sendable ([HTTPResponse]) -> Void) {
+        guard position < order.count else {
+            let all = answers.withLock { $0 }
+            done(all.enumerated().map { $1 ?? refusal(requests[$0], .generalException) })
+            return
+        }
+        let index = order[position]
+        let request = requests[index]
+        // A dependency failed if it answered an error, or was itself not run (424).
+        let failed = answers.withLock { answers in
+            request.dependsOn.first { (answers[$0]?.status ?? 500) >= 400 }
+        }
+        if let failed {
+            record(index, refusal(request, .failedDependency(requests[failed].id)))
+            return step(position + 1, done)
+        }
+        let inner: HTTPRequest
+        do {
+            inner = try request.httpRequest(version: version, authorization: authorization)
+        } catch {
+            record(index, refusal(request, error))
+            return step(position + 1, done)
+        }
+        application.handle(inner) { answer in
+            self.record(index, answer)
+            DispatchQueue.global().async { self.step(position + 1, done) }
+        }
+    }
+
+    private func record(_ index: Int, _ answer: HTTPResponse) {
+        answers.withLock { $0[index] = answer }
+    }
+
+    /// The error answer of a request the batch did not hand to the application, with its own
+    /// request id and the caller's `client-request-id`, as a direct error would carry.
+    private func refusal(_ request: BatchRequest, _ error: GraphError) -> HTTPResponse {
+        var headers: [String: String] = [:]
+        if let sent = request.headers.last(where: { $0.name.lowercased() == "client-request-id" }) {
+            headers["client-request-id"] = sent.value
+        }
+        let writer = ResponseWriter(
+            request: HTTPRequest(method: request.method, path: "", headers: headers), requestID: RequestID.make())
+        return writer.error(error)
+    }
+}
