@@ -20,6 +20,7 @@ fi
 ADMIN_TOKEN=$("$BIN" token --db "$DB" --user "$ADMIN" \
     --scopes "UserAuthenticationMethod.ReadWrite.All Policy.ReadWrite.AuthenticationMethod" --expires 86400)
 USER_TOKEN=$("$BIN" token --db "$DB" --user "$USER" --scopes "UserAuthenticationMethod.ReadWrite" --expires 86400)
+ADMIN_KEY=$("$BIN" admin-key --db "$DB")
 BASE="http://$LISTEN"
 
 cat <<TEXT
@@ -34,11 +35,15 @@ export TOKEN=$ADMIN_TOKEN
 Alice's own token (UserAuthenticationMethod.ReadWrite, 24 hours):
 export ALICE_TOKEN=$USER_TOKEN
 
+The admin API's key (set-up, reset, snapshots, journal, faults; never a Graph token):
+export ADMIN_KEY=$ADMIN_KEY
+
 Try, in another terminal:
 curl -s -X POST "$BASE/v1.0/users/alice%40contoso.com/authentication/phoneMethods" \\
   -H "Authorization: Bearer \$TOKEN" -H "Content-Type: application/json" \\
   -d '{"phoneNumber": "+1 2065555555", "phoneType": "mobile"}'
 curl -s "$BASE/v1.0/users/alice%40contoso.com/authentication/phoneMethods" -H "Authorization: Bearer \$TOKEN"
+curl -s "$BASE/_admin/users" -H "Authorization: Bearer \$ADMIN_KEY"
 
 Serving on $BASE (Ctrl-C stops).
 TEXT
