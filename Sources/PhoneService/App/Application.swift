@@ -27,9 +27,11 @@ struct Application: Sendable {
     }
 
     /// Answers `request` through `respond`: at once for reads and refusals, or from the store's
-    /// writer thread after the commit for writes.
+    /// writer thread after the commit for writes. Records it in the request journal: a write's row
+    /// in the write's own transaction, any other row through the journal's buffer.
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = DispatchTime.now().uptimeNanoseconds
+        let arrived = Timestamp.nowWithMilliseconds()
         let response = ResponseWriter(request: request, requestID: RequestID.make())
         var principal: Principal?
         let outcome: HandlerOutcome
@@ -39,30 +41,67 @@ struct Application: Sendable {
             outcome = .deferred { finish in finish(.failure(error)) }
         }
         let caller = principal
-        let finish: HandlerOutcome.Finish = { [logger] result in
+        let journaled = Self.isJournaled(request.path)
+        /// The answer, and the journal row for it.
+        let settle: @Sendable (Result<HTTPResponse, GraphError>) -> (HTTPResponse, JournalEntry?) = { result in
             let answer: HTTPResponse
+            var failure: GraphError?
             switch result {
             case .success(let success): answer = success
-            case .failure(let error): answer = response.error(error)
+            case .failure(let error):
+                answer = response.error(error)
+                failure = error
             }
+            guard journaled else { return (answer, nil) }
+            let entry = Self.journalEntry(
+                request, answer: answer, error: failure, principal: caller, response: response, arrived: arrived,
+                started: started)
+            return (answer, entry)
+        }
+        let send: @Sendable (HTTPResponse) -> Void = { [logger] answer in
             if answer.status >= 500 {
                 logger.error("request failed", metadata: ["request-id": "\(response.requestID)"])
             }
             Self.log(logger, request, answer, principal: caller, response: response, started: started)
             respond(answer)
         }
+        let finish: HandlerOutcome.Finish = { [store] result in
+            let (answer, entry) = settle(result)
+            if let entry { store.recordLater(entry) }
+            send(answer)
+        }
         switch outcome {
         case .response(let answer): finish(.success(answer))
         case .deferred(let start): start(finish)
+        case .queuedWrite(let start):
+            start(
+                { [store] result, db in
+                    let (answer, entry) = settle(result)
+                    if let entry { try store.record(entry, in: db) }
+                    return answer
+                },
+                { result in
+                    switch result {
+                    case .success(let answer): send(answer)
+                    // The transaction, and the row in it, was lost: journal the failure like a read.
+                    case .failure: finish(result)
+                    }
+                })
         }
     }
 
     /// The answer to a body over the limit, in Graph's envelope.
     func tooLarge(_ request: HTTPRequest) -> HTTPResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
         let response = ResponseWriter(request: request, requestID: RequestID.make())
         let result = response.error(.bodyTooLarge)
-        Self.log(
-            logger, request, result, principal: nil, response: response, started: DispatchTime.now().uptimeNanoseconds)
+        if Self.isJournaled(request.path) {
+            store.recordLater(
+                Self.journalEntry(
+                    request, answer: result, error: .bodyTooLarge, principal: nil, response: response,
+                    arrived: Timestamp.nowWithMilliseconds(), started: started))
+        }
+        Self.log(logger, request, result, principal: nil, response: response, started: started)
         return result
     }
 
@@ -82,7 +121,7 @@ struct Application: Sendable {
         case .phone(let phoneRoute):
             return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
         case .smsPolicy(let version):
-            return .response(try smsPolicy.handle(version, request, principal: caller, response: response))
+            return try smsPolicy.handle(version, request, principal: caller, response: response)
         }
     }
 
