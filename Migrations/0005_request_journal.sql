@@ -29,7 +29,7 @@ CREATE TABLE request_journal (
     target_user_id TEXT,
     -- The phone method the route named, or the one a create made.
     phone_method_id TEXT,
-    -- Microseconds from arrival until the answer was decided (for a write: before its commit).
+    -- Microseconds from arrival until the answer was decided (for a write: before it reached the disk).
     duration_us INTEGER NOT NULL CONSTRAINT request_journal_duration_not_negative CHECK (duration_us >= 0),
     -- A retry that came before Retry-After had elapsed (set by throttling).
     early_retry INTEGER NOT NULL DEFAULT 0 CONSTRAINT request_journal_early_retry_is_boolean CHECK (early_retry IN (0, 1)),
