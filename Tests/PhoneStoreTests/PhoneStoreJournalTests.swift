@@ -143,7 +143,9 @@ import Testing
     @Test func manyBufferedEntriesAreWrittenInBatches() throws {
         try withStore { store, _ in
             let count = 1000
-            DispatchQueue.concurrentPerform(iterations: count) { store.recordLater(Self.entry($0 % 50, millisecond: $0)) }
+            DispatchQueue.concurrentPerform(iterations: count) {
+                store.recordLater(Self.entry($0 % 50, millisecond: $0))
+            }
             try store.flushJournal()
             #expect(try store.read { db in try db.scalarInt("SELECT count(*) FROM request_journal") } == Int64(count))
         }
@@ -156,7 +158,9 @@ import Testing
             let done = DispatchSemaphore(value: 0)
             for (index, type) in [PhoneType.alternateMobile, .mobile].enumerated() {
                 store.submitWrite(
-                    { db in try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: type, number: "+1 5", in: db) },
+                    { db in
+                        try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: type, number: "+1 5", in: db)
+                    },
                     settle: { result, db in
                         let status = (try? result.get()) == nil ? 409 : 201
                         try store.record(Self.entry(index, method: "POST", status: status), in: db)
@@ -182,7 +186,8 @@ import Testing
             let done = DispatchSemaphore(value: 0)
             let failed = Mutex(false)
             store.submitWrite(
-                { db in try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: .mobile, number: "+1 5", in: db) },
+                { db in try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: .mobile, number: "+1 5", in: db)
+                },
                 settle: { _, db -> Int in
                     try store.record(Self.entry(1), in: db)
                     throw Refused()
@@ -224,7 +229,10 @@ import Testing
     @Test func sqlite3ShellQueriesTheJournal() throws {
         try withStore { store, path in
             try Self.insert(
-                [Self.entry(1), Self.entry(2, method: "POST", status: 409), Self.entry(3, method: "POST", status: 201)],
+                [
+                    Self.entry(1), Self.entry(2, method: "POST", status: 409),
+                    Self.entry(3, method: "POST", status: 201),
+                ],
                 into: store)
             let shell = try SQLiteShell.run([
                 "-readonly", path,

@@ -40,7 +40,9 @@ struct JournalQuery: Equatable {
             }
             filter.method = method
         case "path":
-            guard value.hasPrefix("/") else { throw invalid("a path starting with '/', where '*' matches anything") }
+            guard value.hasPrefix("/") || value.hasPrefix("*") else {
+                throw invalid("a path starting with '/' or '*', where '*' matches anything")
+            }
             filter.pathPattern = value
         case "status":
             guard let status = Int(value), (100...599).contains(status) else { throw invalid("an HTTP status code") }
