@@ -115,6 +115,9 @@ struct AdminHandler: Sendable {
                     contentType: "application/json")
             case ("POST", .reset):
                 return try reset(request, response: response)
+            case ("GET", .journal):
+                let query = try JournalQuery(request.query)
+                return response.json(status: 200, body: try query.page(store), contentType: "application/json")
             case ("GET", .snapshots):
                 let list = try snapshots.list()
                 return json(response, 200) { writer in
@@ -204,19 +207,20 @@ struct AdminHandler: Sendable {
         }
     }
 
-    /// `POST /_admin/reset`, optionally `{"keep": ["users", "groups", "signingKey"]}`.
+    /// `POST /_admin/reset`, optionally `{"keep": ["users", "groups", "signingKey", "journal"]}`.
     private func reset(_ request: HTTPRequest, response: ResponseWriter) throws -> HTTPResponse {
         let body = try AdminBody(request, describing: "'keep'", allowEmpty: true)
         try body.only(["keep"])
         let keep = Set(try body.strings("keep") ?? [])
-        let known: Set<String> = ["users", "groups", "signingKey"]
+        let known: Set<String> = ["users", "groups", "signingKey", "journal"]
         if let unknown = keep.subtracting(known).sorted().first {
-            throw GraphError.badRequest("Cannot keep '\(unknown)'; 'keep' takes 'users', 'groups' and 'signingKey'.")
+            throw GraphError.badRequest(
+                "Cannot keep '\(unknown)'; 'keep' takes 'users', 'groups', 'signingKey' and 'journal'.")
         }
         try store.reset(
             ResetScope(
                 keepUsers: keep.contains("users"), keepGroups: keep.contains("groups"),
-                keepSigningKey: keep.contains("signingKey")))
+                keepSigningKey: keep.contains("signingKey"), keepJournal: keep.contains("journal")))
         controls.reset()
         return response.noContent()
     }
@@ -269,7 +273,7 @@ struct AdminHandler: Sendable {
 enum AdminRoute: Equatable {
     case users, user(String), userPhoneMethods(String)
     case groups, group(String), groupMembers(String), groupMember(String, String)
-    case tokens, smsPolicy, reset
+    case tokens, smsPolicy, reset, journal
     case snapshots, snapshot(String), snapshotRestore(String)
     case faults, fault(String), throttling
 
@@ -284,6 +288,7 @@ enum AdminRoute: Equatable {
             case "snapshots": self = .snapshots
             case "faults": self = .faults
             case "throttling": self = .throttling
+            case "journal": self = .journal
             default: return nil
             }
         case 2:

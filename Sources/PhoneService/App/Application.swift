@@ -39,50 +39,97 @@ struct Application: Sendable {
     }
 
     /// Answers `request` through `respond`: at once for reads and refusals, or from the store's
-    /// writer thread after the commit for writes.
+    /// writer thread after the commit for writes. Records it in the request journal: a write's row
+    /// in the write's own transaction, any other row through the journal's buffer.
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = DispatchTime.now().uptimeNanoseconds
+        let arrived = Timestamp.nowWithMilliseconds()
         let response = ResponseWriter(request: request, requestID: RequestID.make())
         var principal: Principal?
-        var earlyRetry = false
+        var delayMilliseconds = 0
         let outcome: HandlerOutcome
         do {
-            outcome = try dispatch(request, response: response, principal: &principal, earlyRetry: &earlyRetry)
+            outcome = try dispatch(request, response: response, principal: &principal, delay: &delayMilliseconds)
         } catch {
             outcome = .deferred { finish in finish(.failure(error)) }
         }
         let caller = principal
-        let early = earlyRetry
-        let finish: HandlerOutcome.Finish = { [logger] result in
+        let journaled = Self.isJournaled(request.path)
+        /// The answer, and the journal row for it.
+        let settle: @Sendable (Result<HTTPResponse, GraphError>) -> (HTTPResponse, JournalEntry?) = { result in
             let answer: HTTPResponse
+            var failure: GraphError?
             switch result {
             case .success(let success): answer = success
-            case .failure(let error): answer = response.error(error)
+            case .failure(let error):
+                answer = response.error(error)
+                failure = error
             }
+            guard journaled else { return (answer, nil) }
+            let entry = Self.journalEntry(
+                request, answer: answer, error: failure, principal: caller, response: response, arrived: arrived,
+                started: started)
+            return (answer, entry)
+        }
+        let send: @Sendable (HTTPResponse) -> Void = { [logger] answer in
             if answer.status >= 500 {
                 logger.error("request failed", metadata: ["request-id": "\(response.requestID)"])
             }
             Self.log(
-                logger, request, answer, principal: caller, response: response, started: started, earlyRetry: early)
+                logger, request, answer, principal: caller, response: response, started: started,
+                earlyRetry: response.facts.earlyRetry)
             respond(answer)
         }
-        switch outcome {
-        case .response(let answer): finish(.success(answer))
-        case .deferred(let start): start(finish)
+        let finish: HandlerOutcome.Finish = { [store] result in
+            let (answer, entry) = settle(result)
+            if let entry { store.recordLater(entry) }
+            send(answer)
+        }
+        let run: @Sendable () -> Void = {
+            switch outcome {
+            case .response(let answer): finish(.success(answer))
+            case .deferred(let start): start(finish)
+            case .queuedWrite(let start):
+                start(
+                    { [store] result, db in
+                        let (answer, entry) = settle(result)
+                        if let entry { try store.record(entry, in: db) }
+                        return answer
+                    },
+                    { result in
+                        switch result {
+                        case .success(let answer): send(answer)
+                        // The transaction, and the row in it, was lost: journal the failure like a read.
+                        case .failure: finish(result)
+                        }
+                    })
+            }
+        }
+        // A fault rule's delay holds the answer (and a write) back, not the pool thread.
+        if delayMilliseconds > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delayMilliseconds), execute: run)
+        } else {
+            run()
         }
     }
 
     /// The answer to a body over the limit, in Graph's envelope.
     func tooLarge(_ request: HTTPRequest) -> HTTPResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
         let response = ResponseWriter(request: request, requestID: RequestID.make())
         let result = response.error(.bodyTooLarge)
-        Self.log(
-            logger, request, result, principal: nil, response: response, started: DispatchTime.now().uptimeNanoseconds)
+        if Self.isJournaled(request.path) {
+            store.recordLater(
+                Self.journalEntry(
+                    request, answer: result, error: .bodyTooLarge, principal: nil, response: response,
+                    arrived: Timestamp.nowWithMilliseconds(), started: started))
+        }
+        Self.log(logger, request, result, principal: nil, response: response, started: started)
         return result
     }
 
     private func dispatch(
-        _ request: HTTPRequest, response: ResponseWriter, principal: inout Principal?, earlyRetry: inout Bool
+        _ request: HTTPRequest, response: ResponseWriter, principal: inout Principal?, delay: inout Int
     ) throws(GraphError) -> HandlerOutcome {
         let headerBytes = request.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 }
         guard headerBytes <= Self.maximumHeaderBytes else { throw .headersTooLarge }
@@ -97,40 +144,29 @@ struct Application: Sendable {
         // Test-tenant controls, after authentication (they are scoped by caller): a retry that
         // came too early is noted, then throttling, then the first fault rule that applies.
         let retryKey = RetryTracker.key(principal: caller, method: request.method, path: request.path)
-        earlyRetry = retries.isEarly(retryKey)
+        response.facts.earlyRetry = retries.isEarly(retryKey)
         // A batch is throttled by its inner requests, each counted like a direct one.
         if !route.isBatch, let wait = throttle.admit(appID: caller.appID) {
             retries.note(retryKey, retryAfter: wait)
             throw .tooManyRequests(retryAfter: wait)
         }
-        let fault = faults.take(
+        if let fault = faults.take(
             method: request.method, path: Self.decodedPath(request.path), userID: caller.userID, appID: caller.appID)
-        if let seconds = fault?.retryAfterSeconds, fault?.status != nil { retries.note(retryKey, retryAfter: seconds) }
-
-        let serve: @Sendable () throws(GraphError) -> HandlerOutcome = { [self] () throws(GraphError) in
-            if let error = fault?.error { throw error }
-            switch route {
-            case .phone(let phoneRoute):
-                return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
-            case .smsPolicy(let version):
-                return .response(try smsPolicy.handle(version, request, principal: caller, response: response))
-            case .batch(let version):
-                return try BatchHandler(application: self).handle(version, request, response: response)
+        {
+            delay = fault.delayMilliseconds ?? 0
+            if let error = fault.error {
+                if let seconds = fault.retryAfterSeconds { retries.note(retryKey, retryAfter: seconds) }
+                throw error
             }
         }
-        guard let delay = fault?.delayMilliseconds, delay > 0 else { return try serve() }
-        // A delay holds the answer, not the pool thread.
-        return .deferred { finish in
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
-                do throws(GraphError) {
-                    switch try serve() {
-                    case .response(let answer): finish(.success(answer))
-                    case .deferred(let start): start(finish)
-                    }
-                } catch {
-                    finish(.failure(error))
-                }
-            }
+
+        switch route {
+        case .phone(let phoneRoute):
+            return try phoneMethods.handle(phoneRoute, request, principal: caller, response: response)
+        case .smsPolicy(let version):
+            return try smsPolicy.handle(version, request, principal: caller, response: response)
+        case .batch(let version):
+            return try BatchHandler(application: self).handle(version, request, response: response)
         }
     }
 

@@ -27,8 +27,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "full (fsync every commit; survives power loss) or normal (faster; survives crashes).")
     var durability: Durability = .full
 
-    func open() throws -> PhoneStore {
-        try cliStep { try PhoneStore(path: db, durability: durability) }
+    func open(journal: JournalSettings = JournalSettings()) throws -> PhoneStore {
+        try cliStep { try PhoneStore(path: db, durability: durability, journal: journal) }
     }
 }
 

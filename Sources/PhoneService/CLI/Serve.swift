@@ -24,12 +24,24 @@ struct Serve: ParsableCommand {
     var drainTimeout: Double = 10
     @Option(help: "Directory for the admin API's named snapshots (default: the database path + '.snapshots').")
     var snapshots: String?
+    @Option(help: "Keep the request journal: on or off.") var journal: JournalSwitch = .on
+    @Option(name: .customLong("journal-max-rows"), help: "The newest journal rows kept.")
+    var journalMaxRows = JournalSettings.defaultMaximumRows
+    @Option(name: .customLong("journal-max-age"), help: "Seconds a journal row is kept.")
+    var journalMaxAge = JournalSettings.defaultMaximumAgeSeconds
+
+    enum JournalSwitch: String, ExpressibleByArgument {
+        case on, off
+    }
 
     func validate() throws {
         guard (threads ?? 1) >= 1, maxConnections >= 1, maxConnectionsPerIP >= 1, connectionTimeout >= 1 else {
             throw ValidationError("thread, connection and timeout settings must be at least 1")
         }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
+        guard journalMaxRows >= 1, journalMaxAge >= 1 else {
+            throw ValidationError("--journal-max-rows and --journal-max-age must be at least 1")
+        }
     }
 
     func run() throws {
@@ -45,7 +57,9 @@ struct Serve: ParsableCommand {
         logger.logLevel = .info
         let systemd = SystemdNotifier()
 
-        let store = try database.open()
+        let store = try database.open(
+            journal: JournalSettings(
+                enabled: journal == .on, maximumRows: journalMaxRows, maximumAgeSeconds: journalMaxAge))
         guard try cliStep({ try store.quickCheck() }) else {
             FileHandle.standardError.write(
                 Data("phone-service: error: '\(database.db)' fails PRAGMA quick_check\n".utf8))
@@ -82,6 +96,12 @@ struct Serve: ParsableCommand {
         let drained = server.drain(timeout: drainTimeout)
         logger.notice("drained", metadata: ["complete": "\(drained)", "in-flight": "\(server.requestsInFlight)"])
         server.stop()
+        do {
+            // Entries of the last reads wait in memory; writes' entries are committed already.
+            try store.flushJournal()
+        } catch {
+            logger.warning("journal flush failed", metadata: ["error": "\(error)"])
+        }
         do {
             try store.checkpoint()
         } catch {

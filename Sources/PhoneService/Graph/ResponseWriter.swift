@@ -8,6 +8,8 @@ struct ResponseWriter: Sendable {
     /// This request's id (a new GUID) and the caller's `client-request-id`, or the request id.
     let requestID: String
     let clientRequestID: String
+    /// What the handlers learn for the request journal.
+    let facts = RequestFacts()
 
     init(request: HTTPRequest, requestID: String) {
         self.requestID = requestID

@@ -9,6 +9,8 @@ struct HTTPRequest: Sendable {
     /// Header names lower-cased; a repeated header keeps its values joined by ", ".
     var headers: [String: String]
     var body: [UInt8]
+    /// For a request inside a JSON batch: the batch request's `request-id` (for the journal).
+    var batchID: String?
 
     init(
         method: String, path: String, query: [(name: String, value: String)] = [], headers: [String: String] = [:],

@@ -14,7 +14,7 @@ struct BatchHandler: Sendable {
         let order = try BatchRequest.executionOrder(requests)
         let run = BatchRun(
             application: application, version: version, requests: requests, order: order,
-            authorization: request.header("authorization"))
+            authorization: request.header("authorization"), batchID: response.requestID)
         return .deferred { finish in
             run.start { answers in
                 finish(.success(response.json(status: 200, body: BatchResponseBody.encode(requests, answers))))

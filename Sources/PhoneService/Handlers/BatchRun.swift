@@ -11,18 +11,21 @@ final class BatchRun: Sendable {
     private let requests: [BatchRequest]
     private let order: [Int]
     private let authorization: String?
+    /// The batch request's `request-id`, recorded with each inner request in the journal.
+    private let batchID: String
     /// The answers by position in `requests`; nil until that request has answered.
     private let answers: Mutex<[HTTPResponse?]>
 
     init(
         application: Application, version: APIVersion, requests: [BatchRequest], order: [Int],
-        authorization: String?
+        authorization: String?, batchID: String
     ) {
         self.application = application
         self.version = version
         self.requests = requests
         self.order = order
         self.authorization = authorization
+        self.batchID = batchID
         self.answers = Mutex([HTTPResponse?](repeating: nil, count: requests.count))
     }
 
@@ -47,9 +50,10 @@ final class BatchRun: Sendable {
             record(index, refusal(request, .failedDependency(requests[failed].id)))
             return step(position + 1, done)
         }
-        let inner: HTTPRequest
+        var inner: HTTPRequest
         do {
             inner = try request.httpRequest(version: version, authorization: authorization)
+            inner.batchID = batchID
         } catch {
             record(index, refusal(request, error))
             return step(position + 1, done)

@@ -13,6 +13,7 @@ struct PhoneMethodsHandler: Sendable {
     func handle(_ route: PhoneRoute, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
         throws(GraphError) -> HandlerOutcome
     {
+        if let id = route.methodID, let type = PhoneType(methodID: id) { response.facts.phoneMethodID = type.methodID }
         let operation = try Self.operation(route, method: request.method)
         let options = try QueryOptions.parse(request.query, version: route.version, isList: operation == .list)
         let need: Need =
@@ -25,6 +26,7 @@ struct PhoneMethodsHandler: Sendable {
         // Reads fetch the user and their phones in one read transaction.
         let (target, phones, contextKey) = try resolve(
             route.user, principal: principal, withPhones: operation == .list || operation == .get)
+        response.facts.targetUserID = target.id
         let visibility = try Authorizer.authorize(principal, need, target: target)
         let representation = PhoneMethodRepresentation(
             version: route.version, visibility: visibility, select: options.select)
@@ -59,6 +61,7 @@ struct PhoneMethodsHandler: Sendable {
                 store, { db in try PhoneStore.createPhoneMethod(userID: userID, type: type, number: number, in: db) }
             ) {
                 method throws(GraphError) in
+                response.facts.phoneMethodID = method.type.methodID
                 try Self.refuseCollision(method)
                 return response.json(status: 201, body: representation.entity(method, context: context))
             }

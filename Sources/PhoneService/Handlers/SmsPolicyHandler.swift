@@ -5,13 +5,13 @@ struct SmsPolicyHandler: Sendable {
     let store: PhoneStore
 
     func handle(_ version: APIVersion, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
-        throws(GraphError) -> HTTPResponse
+        throws(GraphError) -> HandlerOutcome
     {
         switch request.method {
         case "GET":
             try Authorizer.authorizePolicy(principal, write: false)
             let policy = try storeCall { try store.smsPolicy() }
-            return response.json(status: 200, body: Self.representation(policy, version: version))
+            return .response(response.json(status: 200, body: Self.representation(policy, version: version)))
         case "PATCH":
             try Authorizer.authorizePolicy(principal, write: true)
             let body = try SmsPolicyBody.parse(request)
@@ -20,8 +20,9 @@ struct SmsPolicyHandler: Sendable {
             if let include = body.includeTargets { policy.includeTargets = include }
             if let exclude = body.excludeTargets { policy.excludeTargets = exclude }
             try validate(policy.includeTargets + policy.excludeTargets)
-            try storeCall { try store.setSmsPolicy(policy) }
-            return response.noContent()
+            let changed = policy
+            // Through the writer's queue, so the journal row commits with the change.
+            return .write(store, { db in try PhoneStore.setSmsPolicy(changed, in: db) }) { _ in response.noContent() }
         default:
             throw .methodNotAllowed(allow: ["GET", "PATCH"])
         }

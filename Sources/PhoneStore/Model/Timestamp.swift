@@ -6,6 +6,23 @@ import Foundation
 public enum Timestamp {
     public static func now() -> String { format(seconds: time(nil)) }
 
+    /// Now with milliseconds ("2026-11-21T10:00:00.123Z"), for the request journal.
+    public static func nowWithMilliseconds() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return format(milliseconds: Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000))
+    }
+
+    /// `milliseconds` since 1970 as "2026-11-21T10:00:00.123Z".
+    public static func format(milliseconds: Int64) -> String {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let fraction = Int(milliseconds - seconds * 1000)
+        var text = format(seconds: time_t(seconds))
+        text.removeLast()  // the "Z"
+        let digits = String(fraction)
+        return text + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
     public static func format(_ date: Date) -> String {
         format(seconds: time_t(date.timeIntervalSince1970.rounded(.down)))
     }

@@ -13,6 +13,11 @@ final class GroupCommitter: @unchecked Sendable {
     struct Job {
         /// Runs on the committer thread, inside a savepoint (or alone, outside any transaction).
         var body: (Database) throws -> Sendable?
+        /// Runs right after `body`, in the same savepoint, whether `body` succeeded or threw (then
+        /// after `body`'s changes were rolled back), and its value is what `completion` receives:
+        /// what must be written with the write's outcome either way (the request journal's row).
+        /// When it throws, the savepoint is rolled back whole, `body`'s changes too.
+        var epilogue: ((Database, Result<Sendable?, any Error>) throws -> Sendable?)?
         var completion: Completion
         var transactional: Bool
     }
@@ -104,21 +109,14 @@ final class GroupCommitter: @unchecked Sendable {
             return
         }
         for job in jobs {
-            do {
-                try writer.execute("SAVEPOINT request")
-                let value = try job.body(writer)
-                try writer.execute("RELEASE request")
-                results.append(.success(value))
-            } catch {
-                if writer.isAutocommit {
-                    // SQLite rolled the whole transaction back (I/O error, disk full): every write
-                    // of the group is lost, so none of them may report success.
-                    for job in jobs { job.completion(.failure(error)) }
-                    return
-                }
-                try? writer.execute("ROLLBACK TO request")
-                try? writer.execute("RELEASE request")
-                results.append(.failure(error))
+            switch run(job, on: writer) {
+            case .committed(let result):
+                results.append(result)
+            case .transactionLost(let error):
+                // SQLite rolled the whole transaction back (I/O error, disk full): every write of
+                // the group is lost, so none of them may report success.
+                for job in jobs { job.completion(.failure(error)) }
+                return
             }
         }
         // A group in which every write was refused commits nothing: roll back, no fsync.
@@ -135,5 +133,48 @@ final class GroupCommitter: @unchecked Sendable {
             return
         }
         for (job, result) in zip(jobs, results) { job.completion(result) }
+    }
+
+    private enum SavepointOutcome {
+        /// The job's result; its changes stay in the group transaction (none when it failed).
+        case committed(Result<Sendable?, any Error>)
+        /// SQLite ended the whole transaction.
+        case transactionLost(any Error)
+    }
+
+    /// Runs `job`'s body, then its epilogue, in one savepoint.
+    private func run(_ job: Job, on writer: Database) -> SavepointOutcome {
+        do {
+            try writer.execute("SAVEPOINT request")
+        } catch {
+            return writer.isAutocommit ? .transactionLost(error) : .committed(.failure(error))
+        }
+        var result = Result { try job.body(writer) }
+        if case .failure(let error) = result {
+            guard undo(writer) else { return .transactionLost(error) }
+        }
+        if let epilogue = job.epilogue {
+            let settled = Result { try epilogue(writer, result) }
+            if case .failure(let error) = settled {
+                guard undo(writer) else { return .transactionLost(error) }
+            }
+            result = settled
+        }
+        do {
+            try writer.execute("RELEASE request")
+        } catch {
+            guard undo(writer) else { return .transactionLost(error) }
+            try? writer.execute("RELEASE request")
+            return .committed(.failure(error))
+        }
+        return .committed(result)
+    }
+
+    /// Rolls the savepoint back (it stays open); false when SQLite has already ended the whole
+    /// transaction.
+    private func undo(_ writer: Database) -> Bool {
+        guard !writer.isAutocommit else { return false }
+        try? writer.execute("ROLLBACK TO request")
+        return true
     }
 }

@@ -8,11 +8,16 @@ public struct ResetScope: Sendable, Equatable {
     public var keepGroups = false
     /// The token signing key; when it is not kept every token issued so far stops working.
     public var keepSigningKey = false
+    /// The request journal (with the entries still buffered); cleared when it is not kept.
+    public var keepJournal = false
 
-    public init(keepUsers: Bool = false, keepGroups: Bool = false, keepSigningKey: Bool = false) {
+    public init(
+        keepUsers: Bool = false, keepGroups: Bool = false, keepSigningKey: Bool = false, keepJournal: Bool = false
+    ) {
         self.keepUsers = keepUsers
         self.keepGroups = keepGroups
         self.keepSigningKey = keepSigningKey
+        self.keepJournal = keepJournal
     }
 }
 
@@ -30,6 +35,12 @@ extension PhoneStore {
             try db.run("UPDATE sms_policy SET state = 'disabled', updated_at = ?", [.text(Timestamp.now())])
             if !scope.keepGroups { try db.execute("DELETE FROM directory_group") }
             if !scope.keepUsers { try db.execute("DELETE FROM user") }
+            if scope.keepJournal {
+                try Self.flush(self.journal, prune: false, in: db)
+            } else {
+                _ = self.journal.take()
+                try db.execute("DELETE FROM request_journal")
+            }
             guard !scope.keepSigningKey, let current = try Self.tenant(in: db) else { return nil }
             let rotated = Tenant(id: current.id, signingKey: Tenant.makeSigningKey(), adminKey: current.adminKey)
             try db.run("UPDATE tenant SET signing_key = ?", [.blob(rotated.signingKey)])

@@ -8,26 +8,29 @@ extension PhoneStore {
     /// (`.rule(.smsPolicyTargetExists)`) and nothing changes. Registrations are kept: the state
     /// every phone shows follows the new policy on its next read.
     public func setSmsPolicy(_ policy: SmsPolicy) throws {
-        try write { db in
-            try db.run(
-                "UPDATE sms_policy SET state = ?, updated_at = ?",
-                [.text(policy.enabled ? "enabled" : "disabled"), .text(Timestamp.now())])
-            try db.run("DELETE FROM sms_policy_target")
-            for (kind, targets) in [("include", policy.includeTargets), ("exclude", policy.excludeTargets)] {
-                for target in targets {
-                    try db.run(
-                        """
-                        INSERT INTO sms_policy_target
-                            (kind, target_type, target_id, is_registration_required, is_usable_for_sign_in)
-                        VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET is_registration_required = excluded.is_registration_required,
-                            is_usable_for_sign_in = excluded.is_usable_for_sign_in
-                        """,
-                        [
-                            .text(kind), .text(target.kind.rawValue), .text(Self.targetID(target)),
-                            .integer(target.isRegistrationRequired ? 1 : 0), .integer(target.isUsableForSignIn ? 1 : 0),
-                        ])
-                }
+        try write { db in try Self.setSmsPolicy(policy, in: db) }
+    }
+
+    /// `setSmsPolicy(_:)` on the writer's connection, inside its transaction.
+    public static func setSmsPolicy(_ policy: SmsPolicy, in db: Database) throws {
+        try db.run(
+            "UPDATE sms_policy SET state = ?, updated_at = ?",
+            [.text(policy.enabled ? "enabled" : "disabled"), .text(Timestamp.now())])
+        try db.run("DELETE FROM sms_policy_target")
+        for (kind, targets) in [("include", policy.includeTargets), ("exclude", policy.excludeTargets)] {
+            for target in targets {
+                try db.run(
+                    """
+                    INSERT INTO sms_policy_target
+                        (kind, target_type, target_id, is_registration_required, is_usable_for_sign_in)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET is_registration_required = excluded.is_registration_required,
+                        is_usable_for_sign_in = excluded.is_usable_for_sign_in
+                    """,
+                    [
+                        .text(kind), .text(target.kind.rawValue), .text(Self.targetID(target)),
+                        .integer(target.isRegistrationRequired ? 1 : 0), .integer(target.isUsableForSignIn ? 1 : 0),
+                    ])
             }
         }
     }

@@ -19,12 +19,18 @@ public final class PhoneStore: @unchecked Sendable {
     public let schemaVersion: Int
     private let committer: GroupCommitter
     private let readers: ConnectionPool
+    /// The request journal's settings and its buffer of entries waiting to be written.
+    let journal: RequestJournal
 
     /// Opens (creating when missing) the database at `path`, migrates it and creates the tenant on
-    /// first use.
-    public init(path: String, durability: Durability = .full, migrator: Migrator = Migrator()) throws {
+    /// first use. `journal`: whether and how much of the request journal to keep.
+    public init(
+        path: String, durability: Durability = .full, journal: JournalSettings = JournalSettings(),
+        migrator: Migrator = Migrator()
+    ) throws {
         self.path = path
         self.durability = durability
+        self.journal = RequestJournal(settings: journal)
         do {
             let writer = try Database(path: path)
             // Refuse another application's file before `configure` switches it to WAL.
@@ -46,7 +52,11 @@ public final class PhoneStore: @unchecked Sendable {
         committer.start()
     }
 
-    deinit { committer.stop() }
+    deinit {
+        // Buffered journal entries go in before the writer stops (it runs what is queued).
+        if journal.hasBuffered { submitJournalFlush(prune: false) }
+        committer.stop()
+    }
 
     static func configure(_ db: Database, durability: Durability, readOnly: Bool) throws(SQLiteError) {
         // busy_timeout first: setting WAL mode itself may wait for another process's lock.
@@ -124,25 +134,66 @@ public final class PhoneStore: @unchecked Sendable {
         submit(transaction: true, body, completion: completion)
     }
 
+    /// Like `submitWrite(_:completion:)`, with `settle` run on the writer thread right after
+    /// `body`, in the same savepoint of the same transaction, whether `body` succeeded or threw
+    /// (then after its changes were undone): it writes what belongs with the outcome either way (a
+    /// journal row) and makes the value `completion` receives after the `COMMIT`. When `settle`
+    /// throws, `body`'s changes are undone too and `completion` receives the error.
+    public func submitWrite<T: Sendable, R: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T,
+        settle: @escaping @Sendable (Result<T, any Error>, Database) throws -> R,
+        completion: @escaping @Sendable (Result<R, any Error>) -> Void
+    ) {
+        submit(
+            transaction: true, body,
+            settle: { result, db in
+                UncheckedSendable(try settle(result.mapError { Self.storeError($0) }, db))
+            },
+            completion: completion)
+    }
+
     private func submit<T>(
         transaction: Bool, _ body: @escaping (Database) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
+        submit(transaction: transaction, body, settle: nil, completion: completion)
+    }
+
+    /// Queues a job whose result (`settle`'s, or else `body`'s) reaches `completion` as `R`.
+    private func submit<T, R>(
+        transaction: Bool, _ body: @escaping (Database) throws -> T,
+        settle: ((Result<T, any Error>, Database) throws -> UncheckedSendable<R>)?,
+        completion: @escaping @Sendable (Result<R, any Error>) -> Void
+    ) {
         committer.submit(
             GroupCommitter.Job(
                 body: { db in UncheckedSendable(try body(db)) },
+                epilogue: settle.map { settle in
+                    { db, result in
+                        try settle(result.map { ($0 as? UncheckedSendable<T>)?.value }.flatMap(Self.unbox), db)
+                    }
+                },
                 completion: { result in
                     switch result {
                     case .success(let value):
-                        guard let boxed = value as? UncheckedSendable<T> else { return }
+                        guard let boxed = value as? UncheckedSendable<R> else { return }
                         completion(.success(boxed.value))
-                    case .failure(let error as SQLiteError):
-                        completion(.failure(StoreError(error)))
                     case .failure(let error):
-                        completion(.failure(error))
+                        completion(.failure(Self.storeError(error)))
                     }
                 },
                 transactional: transaction))
+    }
+
+    private static func unbox<T>(_ value: T?) -> Result<T, any Error> {
+        guard let value else { return .failure(StoreError.writerStopped) }
+        return .success(value)
+    }
+
+    /// SQLite's errors as the store reports them.
+    private static func storeError(_ error: any Error) -> any Error {
+        if let error = error as? SQLiteError { return StoreError(error) }
+        return error
     }
 }
 

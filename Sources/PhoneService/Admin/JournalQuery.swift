@@ -1,0 +1,142 @@
+import Foundation
+import PhoneStore
+
+/// `GET /_admin/journal?user=&method=&path=&status=&since=&top=&skipToken=`: the request journal,
+/// newest first, a page at a time, with `@odata.nextLink` while more rows match. A filter that
+/// does not parse is a 400 that names it.
+struct JournalQuery: Equatable {
+    static let names = ["user", "method", "path", "status", "since", "top", "skipToken"]
+
+    var filter = JournalFilter()
+    /// The filters as given (without `top` and `skipToken`), for the next page's link.
+    private var given: [(name: String, value: String)] = []
+
+    init(_ query: [(name: String, value: String)]) throws(GraphError) {
+        var seen: Set<String> = []
+        for (name, value) in query {
+            guard Self.names.contains(name) else {
+                throw .badRequest(
+                    "Unknown journal filter '\(name)'; expected \(Self.names.map { "'\($0)'" }.joined(separator: ", "))."
+                )
+            }
+            guard seen.insert(name).inserted else { throw .badRequest("The journal filter '\(name)' is repeated.") }
+            try apply(name, value)
+            if name != "top" && name != "skipToken" { given.append((name, value)) }
+        }
+    }
+
+    private mutating func apply(_ name: String, _ value: String) throws(GraphError) {
+        func invalid(_ expected: String) -> GraphError {
+            .badRequest("The journal filter '\(name)' must be \(expected).")
+        }
+        switch name {
+        case "user":
+            guard !value.isEmpty else { throw invalid("a user principal name or object id") }
+            filter.user = value
+        case "method":
+            let method = value.uppercased()
+            guard (1...32).contains(method.utf8.count), method.utf8.allSatisfy({ (65...90).contains($0) }) else {
+                throw invalid("an HTTP method such as 'POST'")
+            }
+            filter.method = method
+        case "path":
+            guard value.hasPrefix("/") || value.hasPrefix("*") else {
+                throw invalid("a path starting with '/' or '*', where '*' matches anything")
+            }
+            filter.pathPattern = value
+        case "status":
+            guard let status = Int(value), (100...599).contains(status) else { throw invalid("an HTTP status code") }
+            filter.status = status
+        case "since":
+            guard let since = Self.timestamp(value) else {
+                throw invalid("an ISO 8601 date and time such as '2026-11-21T10:00:00Z'")
+            }
+            filter.since = since
+        case "top":
+            guard let top = Int(value), (1...JournalFilter.maximumTop).contains(top) else {
+                throw invalid("a number from 1 to \(JournalFilter.maximumTop)")
+            }
+            filter.top = top
+        default:  // skipToken
+            guard let id = Int64(value), id > 0 else { throw invalid("the skipToken of an '@odata.nextLink'") }
+            filter.after = id
+        }
+    }
+
+    /// `value` as the journal writes times (UTC, milliseconds), or nil.
+    static func timestamp(_ value: String) -> String? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var date = formatter.date(from: value)
+        if date == nil {
+            formatter.formatOptions = [.withInternetDateTime]
+            date = formatter.date(from: value)
+        }
+        guard let date else { return nil }
+        return Timestamp.format(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// The link to the page after the row `id`.
+    func nextLink(after id: Int64) -> String {
+        let parameters = given + [("top", String(filter.top)), ("skipToken", String(id))]
+        return AdminHandler.prefix + "/journal?"
+            + parameters.map { "\($0.name)=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
+    }
+
+    static func == (lhs: JournalQuery, rhs: JournalQuery) -> Bool {
+        lhs.filter == rhs.filter && lhs.given.map(\.name) == rhs.given.map(\.name)
+            && lhs.given.map(\.value) == rhs.given.map(\.value)
+    }
+
+    /// Flushes the buffered entries (so the page shows every request answered so far), reads one
+    /// page and writes it.
+    func page(_ store: PhoneStore) throws -> [UInt8] {
+        try store.flushJournal()
+        let (entries, more) = try store.journalEntries(filter)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("value")
+        writer.beginArray()
+        for entry in entries { Self.write(entry, to: &writer) }
+        writer.endArray()
+        if more, let last = entries.last?.id {
+            writer.key("@odata.nextLink")
+            writer.string(nextLink(after: last))
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    static func write(_ entry: JournalEntry, to writer: inout JSONWriter) {
+        func optional(_ key: String, _ value: String?) {
+            writer.key(key)
+            if let value { writer.string(value) } else { writer.null() }
+        }
+        writer.beginObject()
+        writer.key("id")
+        writer.number(Int(entry.id ?? 0))
+        writer.key("dateTime")
+        writer.string(entry.at)
+        writer.key("method")
+        writer.string(entry.method)
+        writer.key("path")
+        writer.string(entry.path)
+        writer.key("status")
+        writer.number(entry.status)
+        optional("errorCode", entry.errorCode)
+        writer.key("requestId")
+        writer.string(entry.requestID)
+        writer.key("clientRequestId")
+        writer.string(entry.clientRequestID)
+        optional("callerUserId", entry.callerUserID)
+        optional("callerAppId", entry.callerAppID)
+        optional("targetUserId", entry.targetUserID)
+        optional("phoneMethodId", entry.phoneMethodID)
+        writer.key("durationMicroseconds")
+        writer.number(Int(entry.durationMicroseconds))
+        writer.key("earlyRetry")
+        writer.bool(entry.earlyRetry)
+        optional("batchId", entry.batchID)
+        writer.endObject()
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import PhoneStore
+
+extension Application {
+    /// The longest method and path a journal row keeps (in characters); longer ones are cut.
+    static let journalMethodLimit = 32
+    static let journalPathLimit = 2048
+
+    /// Every Graph request is journaled; `/healthz` (probes) and the admin API (the operator's own
+    /// traffic, including reading the journal) are not [choice].
+    static func isJournaled(_ path: String) -> Bool {
+        !(path == "/healthz" || path == AdminHandler.prefix || path.hasPrefix(AdminHandler.prefix + "/"))
+    }
+
+    /// The journal row for a request answered with `answer`: ids, the caller, what the handlers
+    /// learnt. Never the token, the query, a body or a number.
+    static func journalEntry(
+        _ request: HTTPRequest, answer: HTTPResponse, error: GraphError?, principal: Principal?,
+        response: ResponseWriter, arrived: String, started: UInt64
+    ) -> JournalEntry {
+        JournalEntry(
+            at: arrived, method: String(request.method.prefix(journalMethodLimit)),
+            path: String(request.path.prefix(journalPathLimit)), status: answer.status, errorCode: error?.code,
+            requestID: response.requestID, clientRequestID: response.clientRequestID,
+            callerUserID: principal?.userID, callerAppID: principal?.userID == nil ? principal?.appID : nil,
+            targetUserID: response.facts.targetUserID, phoneMethodID: response.facts.phoneMethodID,
+            durationMicroseconds: Int64((DispatchTime.now().uptimeNanoseconds - started) / 1000),
+            earlyRetry: response.facts.earlyRetry, batchID: request.batchID)
+    }
+}

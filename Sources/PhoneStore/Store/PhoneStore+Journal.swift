@@ -1,0 +1,159 @@
+import Foundation
+
+extension PhoneStore {
+    /// Records the entry of a write in the write's own transaction: call it on the writer thread
+    /// from a write's `settle`, so the row commits (or is lost) with the write it describes.
+    public func record(_ entry: JournalEntry, in db: Database) throws {
+        guard journal.settings.enabled else { return }
+        try Self.insert(entry, in: db)
+        // Pruning rides on a flush job; with writes alone no flush would ever run.
+        if journal.pruneDue() { submitJournalFlush(prune: true) }
+    }
+
+    /// Records the entry of a request that wrote nothing, without waiting: it is buffered and
+    /// written within `RequestJournal.flushInterval`, with others, in one write.
+    public func recordLater(_ entry: JournalEntry) {
+        guard journal.settings.enabled else { return }
+        switch journal.buffer(entry) {
+        case .nothing:
+            break
+        case .flushNow:
+            submitJournalFlush(prune: false)
+        case .flushLater:
+            DispatchQueue.global().asyncAfter(deadline: .now() + RequestJournal.flushInterval) { [weak self] in
+                guard let self, self.journal.timerFired() else { return }
+                self.submitJournalFlush(prune: false)
+            }
+        }
+    }
+
+    /// Writes the buffered entries now and returns after their commit.
+    public func flushJournal() throws {
+        guard journal.settings.enabled else { return }
+        try write { [journal] db in try Self.flush(journal, prune: false, in: db) }
+    }
+
+    /// Queues a flush for the writer thread and returns at once.
+    func submitJournalFlush(prune: Bool) {
+        submitWrite({ [journal] db in try Self.flush(journal, prune: prune, in: db) }, completion: { _ in })
+    }
+
+    /// Inserts the buffered entries; prunes too when asked or when it is time.
+    static func flush(_ journal: RequestJournal, prune: Bool, in db: Database) throws {
+        for entry in journal.take() {
+            do {
+                try insert(entry, in: db)
+            } catch {
+                // A row the schema refuses is dropped alone; a lost transaction ends the flush.
+                if db.isAutocommit { throw error }
+            }
+        }
+        if prune || journal.pruneDue() { try Self.prune(journal.settings, in: db) }
+    }
+
+    /// One cached prepared statement.
+    static func insert(_ entry: JournalEntry, in db: Database) throws {
+        func text(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
+        try db.run(
+            """
+            INSERT INTO request_journal (at, method, path, status, error_code, request_id, client_request_id,
+                caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(entry.at), .text(entry.method), .text(entry.path), .integer(Int64(entry.status)),
+                text(entry.errorCode), .text(entry.requestID), .text(entry.clientRequestID), text(entry.callerUserID),
+                text(entry.callerAppID), text(entry.targetUserID), text(entry.phoneMethodID),
+                .integer(max(0, entry.durationMicroseconds)), .integer(entry.earlyRetry ? 1 : 0), text(entry.batchID),
+            ])
+    }
+
+    /// Deletes the oldest rows past `maximumRows` and the rows older than `maximumAgeSeconds`, at
+    /// most `RequestJournal.pruneLimit` of each per call. Ids grow by one per row and pruning takes
+    /// the oldest, so `max(id) - maximumRows` is the newest id to go.
+    static func prune(_ settings: JournalSettings, in db: Database, now: Date = Date()) throws {
+        try db.run(
+            """
+            DELETE FROM request_journal WHERE id IN (SELECT id FROM request_journal
+                WHERE id <= (SELECT max(id) FROM request_journal) - ? ORDER BY id LIMIT ?)
+            """, [.integer(Int64(settings.maximumRows)), .integer(Int64(RequestJournal.pruneLimit))])
+        let cutoff = Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) - Int64(settings.maximumAgeSeconds) * 1000
+        try db.run(
+            "DELETE FROM request_journal WHERE id IN (SELECT id FROM request_journal WHERE at < ? ORDER BY at LIMIT ?)",
+            [.text(Timestamp.format(milliseconds: cutoff)), .integer(Int64(RequestJournal.pruneLimit))])
+    }
+
+    /// Prunes now (tests, and `serve` at start-up).
+    public func pruneJournal(now: Date = Date()) throws {
+        try write { [journal] db in try Self.prune(journal.settings, in: db, now: now) }
+    }
+
+    /// One page of journal rows, newest first (by arrival, then id), and whether more follow.
+    public func journalEntries(_ filter: JournalFilter) throws -> (entries: [JournalEntry], more: Bool) {
+        try read { db in
+            var conditions: [String] = []
+            var values: [SQLiteValue] = []
+            if let user = filter.user {
+                // A user that no longer exists is still found by the object id the rows hold.
+                let id = try Self.user(key: user, in: db)?.id ?? user.lowercased()
+                conditions.append("(caller_user_id = ? OR target_user_id = ?)")
+                values += [.text(id), .text(id)]
+            }
+            if let method = filter.method {
+                conditions.append("method = ?")
+                values.append(.text(method))
+            }
+            if let pattern = filter.pathPattern {
+                conditions.append("path GLOB ?")
+                values.append(.text(Self.globPattern(pattern)))
+            }
+            if let status = filter.status {
+                conditions.append("status = ?")
+                values.append(.integer(Int64(status)))
+            }
+            if let since = filter.since {
+                conditions.append("at >= ?")
+                values.append(.text(since))
+            }
+            if let after = filter.after {
+                // Rows after the anchor in (at, id) order; none when the anchor was pruned.
+                conditions.append("(at, id) < (SELECT at, id FROM request_journal WHERE id = ?)")
+                values.append(.integer(after))
+            }
+            let top = max(1, filter.top)
+            values.append(.integer(Int64(top + 1)))
+            let sql = """
+                SELECT id, at, method, path, status, error_code, request_id, client_request_id, caller_user_id,
+                    caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id
+                FROM request_journal \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                ORDER BY at DESC, id DESC LIMIT ?
+                """
+            var entries: [JournalEntry] = []
+            try db.query(sql, values) { row in
+                entries.append(
+                    JournalEntry(
+                        id: row.int(0), at: row.text(1) ?? "", method: row.text(2) ?? "", path: row.text(3) ?? "",
+                        status: Int(row.int(4)), errorCode: row.text(5), requestID: row.text(6) ?? "",
+                        clientRequestID: row.text(7) ?? "", callerUserID: row.text(8), callerAppID: row.text(9),
+                        targetUserID: row.text(10), phoneMethodID: row.text(11), durationMicroseconds: row.int(12),
+                        earlyRetry: row.int(13) != 0, batchID: row.text(14)))
+            }
+            let more = entries.count > top
+            if more { entries.removeLast() }
+            return (entries, more)
+        }
+    }
+
+    /// A path pattern where only `*` is special, as a GLOB pattern: `?` and `[` match themselves.
+    static func globPattern(_ pattern: String) -> String {
+        var glob = ""
+        for character in pattern {
+            switch character {
+            case "[": glob += "[[]"
+            case "?": glob += "[?]"
+            default: glob.append(character)
+            }
+        }
+        return glob
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import PhoneStore
+import Synchronization
+import Testing
+
+/// The request journal in the store: rows in, filtered pages out newest first, retention, the
+/// buffer of entries that go with no write, and a write's row in the write's own transaction.
+@Suite struct PhoneStoreJournalTests {
+    static func entry(
+        _ second: Int, method: String = "GET", path: String = "/v1.0/me/authentication/phoneMethods",
+        status: Int = 200, caller: String? = Fixture.aliceID, target: String? = Fixture.aliceID,
+        millisecond: Int = 0
+    ) -> JournalEntry {
+        JournalEntry(
+            at: Timestamp.format(milliseconds: Int64(1_800_000_000 + second) * 1000 + Int64(millisecond)),
+            method: method, path: path, status: status, errorCode: status >= 400 ? "conflict" : nil,
+            requestID: UUID().uuidString.lowercased(), clientRequestID: "client-\(second)", callerUserID: caller,
+            targetUserID: target, durationMicroseconds: 120)
+    }
+
+    /// Writes `entries` through the writer, as a write's settle would.
+    static func insert(_ entries: [JournalEntry], into store: PhoneStore) throws {
+        try store.write { db in for entry in entries { try store.record(entry, in: db) } }
+    }
+
+    static func all(_ store: PhoneStore, _ filter: JournalFilter = JournalFilter(top: JournalFilter.maximumTop)) throws
+        -> [JournalEntry]
+    {
+        try store.journalEntries(filter).entries
+    }
+
+    @Test func timestampsCarryMilliseconds() {
+        #expect(Timestamp.format(milliseconds: 1_800_000_000_007) == "2027-01-15T08:00:00.007Z")
+        #expect(Timestamp.format(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        let now = Timestamp.nowWithMilliseconds()
+        #expect(now.utf8.count == 24 && now.hasSuffix("Z") && now.dropFirst(19).first == ".", "\(now)")
+    }
+
+    @Test func rowsComeBackNewestFirstWithEveryField() throws {
+        try withStore { store, _ in
+            var first = Self.entry(1)
+            first.phoneMethodID = PhoneType.mobile.methodID
+            first.earlyRetry = true
+            first.batchID = "batch-1"
+            let second = Self.entry(2, method: "POST", status: 409, caller: nil, target: Fixture.bobID)
+            try Self.insert([first, second], into: store)
+            let rows = try Self.all(store)
+            #expect(rows.map(\.requestID) == [second.requestID, first.requestID])
+            var expected = first
+            expected.id = rows.last?.id
+            #expect(rows.last == expected)
+            #expect(rows.first?.errorCode == "conflict" && rows.first?.callerUserID == nil)
+        }
+    }
+
+    @Test func filtersByUserMethodPathStatusAndSince() throws {
+        try withStore { store, _ in
+            try store.addAlice()
+            try store.addBob()
+            let bobPath = "/v1.0/users/bob%40contoso.com/authentication/phoneMethods"
+            try Self.insert(
+                [
+                    Self.entry(1),
+                    Self.entry(2, method: "POST", path: bobPath, status: 201, target: Fixture.bobID),
+                    Self.entry(3, method: "POST", path: bobPath, status: 409, target: Fixture.bobID),
+                    Self.entry(4, path: "/v1.0/users/x?y/authentication/phoneMethods", caller: nil, target: nil),
+                    Self.entry(5, method: "DELETE", caller: Fixture.bobID, target: Fixture.bobID),
+                ], into: store)
+            func seconds(_ filter: JournalFilter) throws -> [String] {
+                try Self.all(store, filter).map { String($0.clientRequestID.dropFirst("client-".count)) }
+            }
+            // `user` is a UPN (any case) or an id, and matches the caller or the target.
+            #expect(try seconds(JournalFilter(user: "ALICE@contoso.com")) == ["3", "2", "1"])
+            #expect(try seconds(JournalFilter(user: Fixture.bobID)) == ["5", "3", "2"])
+            #expect(try seconds(JournalFilter(user: Fixture.unknownID)) == [])
+            #expect(try seconds(JournalFilter(method: "POST")) == ["3", "2"])
+            #expect(try seconds(JournalFilter(pathPattern: "/v1.0/users/*")) == ["4", "3", "2"])
+            #expect(try seconds(JournalFilter(pathPattern: "/v1.0/users/bob*")) == ["3", "2"])
+            // Only `*` is special: `?` matches itself.
+            #expect(try seconds(JournalFilter(pathPattern: "/v1.0/users/x?y/*")) == ["4"])
+            #expect(try seconds(JournalFilter(pathPattern: "/v1.0/users/b?b*")) == [])
+            #expect(try seconds(JournalFilter(status: 409)) == ["3"])
+            let since = Timestamp.format(milliseconds: 1_800_000_004_000)
+            #expect(try seconds(JournalFilter(since: since)) == ["5", "4"])
+            #expect(try seconds(JournalFilter(method: "POST", status: 201)) == ["2"])
+        }
+    }
+
+    @Test func pagesFollowArrivalOrderNotInsertOrder() throws {
+        try withStore { store, _ in
+            // A read buffered before a write is inserted after it, with a larger id.
+            try Self.insert((0..<5).map { Self.entry(10 + $0 * 2) }, into: store)
+            try Self.insert((0..<5).map { Self.entry(11 + $0 * 2) }, into: store)
+            var filter = JournalFilter(top: 3)
+            var pages: [[String]] = []
+            while true {
+                let page = try store.journalEntries(filter)
+                pages.append(page.entries.map(\.clientRequestID))
+                guard page.more, let last = page.entries.last?.id else { break }
+                filter.after = last
+            }
+            #expect(pages.flatMap { $0 } == (10..<20).reversed().map { "client-\($0)" })
+            #expect(pages.map(\.count) == [3, 3, 3, 1])
+        }
+    }
+
+    @Test func retentionKeepsTheNewestRowsAndDropsOldOnes() throws {
+        try TemporaryDatabase.with { path in
+            let store = try PhoneStore(path: path, journal: JournalSettings(maximumRows: 4, maximumAgeSeconds: 60))
+            let now = Date(timeIntervalSince1970: 1_800_000_100)
+            // Seconds 0..<10 of 1_800_000_000: all older than 60 s at `now` but the last four.
+            try Self.insert((0..<6).map { Self.entry($0) }, into: store)
+            try Self.insert((0..<4).map { Self.entry(60 + $0 * 10) }, into: store)
+            try store.pruneJournal(now: now)
+            // The count keeps the four newest rows; their ages (40 to 10 s before `now`) are in bounds.
+            #expect(try Self.all(store).map(\.clientRequestID) == ["client-90", "client-80", "client-70", "client-60"])
+            try store.pruneJournal(now: now.addingTimeInterval(25))
+            #expect(try Self.all(store).map(\.clientRequestID) == ["client-90", "client-80", "client-70"])
+        }
+    }
+
+    @Test func bufferedEntriesAreWrittenByAFlushTheTimerAndTeardown() throws {
+        try TemporaryDatabase.with { path in
+            var store: PhoneStore? = try PhoneStore(path: path)
+            store?.recordLater(Self.entry(1))
+            try store?.flushJournal()
+            #expect(try Self.all(try #require(store)).count == 1)
+            // Without a flush, within about the flush interval.
+            store?.recordLater(Self.entry(2))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try Self.all(try #require(store)).count < 2 && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            #expect(try Self.all(try #require(store)).count == 2)
+            // Letting the store go writes what is still buffered.
+            store?.recordLater(Self.entry(3))
+            store = nil
+            let reopened = try PhoneStore(path: path)
+            #expect(try Self.all(reopened).map(\.clientRequestID) == ["client-3", "client-2", "client-1"])
+        }
+    }
+
+    @Test func manyBufferedEntriesAreWrittenInBatches() throws {
+        try withStore { store, _ in
+            let count = 1000
+            DispatchQueue.concurrentPerform(iterations: count) {
+                store.recordLater(Self.entry($0 % 50, millisecond: $0))
+            }
+            try store.flushJournal()
+            #expect(try store.read { db in try db.scalarInt("SELECT count(*) FROM request_journal") } == Int64(count))
+        }
+    }
+
+    @Test func aWritesRowCommitsWithItEvenWhenTheWriteIsRefused() throws {
+        try withStore { store, _ in
+            try store.addAlice()
+            let results = Mutex<[Result<Int, any Error>]>([])
+            let done = DispatchSemaphore(value: 0)
+            for (index, type) in [PhoneType.alternateMobile, .mobile].enumerated() {
+                store.submitWrite(
+                    { db in
+                        try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: type, number: "+1 5", in: db)
+                    },
+                    settle: { result, db in
+                        let status = (try? result.get()) == nil ? 409 : 201
+                        try store.record(Self.entry(index, method: "POST", status: status), in: db)
+                        return status
+                    },
+                    completion: { result in
+                        results.withLock { $0.append(result) }
+                        done.signal()
+                    })
+            }
+            done.wait()
+            done.wait()
+            #expect(results.withLock { $0.compactMap { try? $0.get() } }.sorted() == [201, 409])
+            #expect(try Self.all(store).map(\.status) == [201, 409])
+            #expect(try store.phoneMethods(userID: Fixture.aliceID).map(\.type) == [.mobile])
+        }
+    }
+
+    @Test func aSettleThatThrowsUndoesTheWrite() throws {
+        struct Refused: Error {}
+        try withStore { store, _ in
+            try store.addAlice()
+            let done = DispatchSemaphore(value: 0)
+            let failed = Mutex(false)
+            store.submitWrite(
+                { db in try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: .mobile, number: "+1 5", in: db)
+                },
+                settle: { _, db -> Int in
+                    try store.record(Self.entry(1), in: db)
+                    throw Refused()
+                },
+                completion: { result in
+                    failed.withLock { $0 = (try? result.get()) == nil }
+                    done.signal()
+                })
+            done.wait()
+            #expect(failed.withLock { $0 })
+            #expect(try store.phoneMethods(userID: Fixture.aliceID).isEmpty)
+            #expect(try Self.all(store).isEmpty)
+        }
+    }
+
+    @Test func aJournalSwitchedOffRecordsNothing() throws {
+        try TemporaryDatabase.with { path in
+            let store = try PhoneStore(path: path, journal: .off)
+            try Self.insert([Self.entry(1)], into: store)
+            store.recordLater(Self.entry(2))
+            try store.flushJournal()
+            #expect(try Self.all(store).isEmpty)
+        }
+    }
+
+    @Test func resetClearsTheJournalUnlessKept() throws {
+        try withStore { store, _ in
+            try Self.insert([Self.entry(1)], into: store)
+            store.recordLater(Self.entry(2))
+            try store.reset(ResetScope(keepJournal: true))
+            #expect(try Self.all(store).count == 2)
+            store.recordLater(Self.entry(3))
+            try store.reset(ResetScope())
+            try store.flushJournal()
+            #expect(try Self.all(store).isEmpty)
+        }
+    }
+
+    @Test func sqlite3ShellQueriesTheJournal() throws {
+        try withStore { store, path in
+            try Self.insert(
+                [
+                    Self.entry(1), Self.entry(2, method: "POST", status: 409),
+                    Self.entry(3, method: "POST", status: 201),
+                ],
+                into: store)
+            let shell = try SQLiteShell.run([
+                "-readonly", path,
+                "SELECT method, status, error_code FROM request_journal WHERE method = 'POST' ORDER BY at DESC",
+            ])
+            #expect(shell.status == 0, "\(shell.standardError)")
+            #expect(shell.standardOutput == "POST|201|\nPOST|409|conflict\n")
+            let write = try SQLiteShell.run(["-readonly", path, "DELETE FROM request_journal"])
+            #expect(write.status != 0 && write.standardError.contains("readonly"), "\(write.standardError)")
+        }
+    }
+}
