@@ -140,6 +140,39 @@ import Testing
         #expect(try fixture.send("GET", Self.collection).status == 200)
     }
 
+    /// The journal records injected refusals with their target, and marks a retry that came
+    /// before `Retry-After` had elapsed (and only that one).
+    @Test func theJournalMarksARetryBeforeRetryAfter() throws {
+        #expect(
+            try admin("POST", "/faults", json: #"{"method":"GET","status":503,"retryAfter":30,"count":1}"#).status
+                == 201)
+        #expect(try fixture.send("GET", Self.collection).status == 503)
+        #expect(try fixture.send("GET", Self.collection).status == 200, "the retry (too early)")
+        #expect(try fixture.send("GET", methodsPath(.v1, "users/alice%40contoso.com", "methods")).status == 200)
+        let rows = try admin("GET", "/journal?user=alice%40contoso.com").items
+        #expect(rows.count == 3, "\(rows)")
+        #expect(rows.map { $0["status"] as? Int } == [200, 200, 503])
+        #expect(rows.map { $0["earlyRetry"] as? Bool } == [false, true, false])
+        #expect(rows[2]["errorCode"] as? String == "serviceNotAvailable")
+        #expect(rows.allSatisfy { $0["targetUserId"] as? String == fixture.alice.id })
+    }
+
+    /// Each inner request of a batch is journaled like a direct one, with the batch's request id.
+    @Test func batchInnerRequestsCarryTheBatchID() throws {
+        let batch = try fixture.send(
+            "POST", "/v1.0/$batch",
+            json:
+                #"{"requests":[{"id":"1","method":"GET","url":"/users/alice@contoso.com/authentication/phoneMethods"},"#
+                + #"{"id":"2","method":"GET","url":"/me/authentication/phoneMethods"}]}"#)
+        #expect(batch.status == 200, "\(batch.text)")
+        let batchID = try #require(batch.headers["request-id"])
+        let rows = try admin("GET", "/journal").items
+        let inner = rows.filter { $0["batchId"] as? String == batchID }
+        #expect(inner.count == 2, "\(rows)")
+        #expect(
+            rows.contains { $0["requestId"] as? String == batchID && $0["batchId"] is NSNull }, "the batch's own row")
+    }
+
     @Test func globsMatchWithinAndAcrossSegments() {
         #expect(
             Glob.matches(

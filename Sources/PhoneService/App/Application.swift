@@ -148,6 +148,7 @@ struct Application: Sendable {
         // A batch is throttled by its inner requests, each counted like a direct one.
         if !route.isBatch, let wait = throttle.admit(appID: caller.appID) {
             retries.note(retryKey, retryAfter: wait)
+            noteTarget(of: route, caller: caller, response: response)
             throw .tooManyRequests(retryAfter: wait)
         }
         if let fault = faults.take(
@@ -156,6 +157,7 @@ struct Application: Sendable {
             delay = fault.delayMilliseconds ?? 0
             if let error = fault.error {
                 if let seconds = fault.retryAfterSeconds { retries.note(retryKey, retryAfter: seconds) }
+                noteTarget(of: route, caller: caller, response: response)
                 throw error
             }
         }
@@ -167,6 +169,16 @@ struct Application: Sendable {
             return try smsPolicy.handle(version, request, principal: caller, response: response)
         case .batch(let version):
             return try BatchHandler(application: self).handle(version, request, response: response)
+        }
+    }
+
+    /// For a request refused before its handler ran (throttled, or by a fault rule): the user whose
+    /// phones it addressed, so that its journal row is found by that user like any other.
+    private func noteTarget(of route: Route, caller: Principal, response: ResponseWriter) {
+        guard case .phone(let phoneRoute) = route else { return }
+        switch phoneRoute.user {
+        case .me: response.facts.targetUserID = caller.userID
+        case .user(let key): response.facts.targetUserID = (try? store.user(key: key))?.id
         }
     }
 
