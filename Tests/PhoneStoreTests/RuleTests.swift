@@ -399,7 +399,6 @@ struct RuleTests {
         // The request journal: written only by the service from typed values, never a Graph rule.
         "request_journal_at_format", "request_journal_status_range", "request_journal_duration_not_negative",
         "request_journal_early_retry_is_boolean", "request_journal_one_caller", "request_journal_by_time",
-        "request_journal_by_caller_user", "request_journal_by_target_user", "request_journal_by_status",
     ]
 
     /// Every named CHECK/UNIQUE constraint, unique index and trigger in the schema.

@@ -143,8 +143,8 @@ struct Application: Sendable {
 
         // Test-tenant controls, after authentication (they are scoped by caller): a retry that
         // came too early is noted, then throttling, then the first fault rule that applies.
-        let retryKey = RetryTracker.key(principal: caller, method: request.method, path: request.path)
-        response.facts.earlyRetry = retries.isEarly(retryKey)
+        var retryKey: String { RetryTracker.key(principal: caller, method: request.method, path: request.path) }
+        if retries.isEarly(retryKey) { response.facts.earlyRetry = true }
         // A batch is throttled by its inner requests, each counted like a direct one.
         if !route.isBatch, let wait = throttle.admit(appID: caller.appID) {
             retries.note(retryKey, retryAfter: wait)

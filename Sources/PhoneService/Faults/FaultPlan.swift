@@ -82,10 +82,14 @@ final class FaultPlan: Sendable {
 
     /// The first rule that applies to this request, counted against its limit in the same step, so
     /// that "the next 3 requests" means exactly 3 however many arrive at once.
-    func take(method: String, path: String, userID: String?, appID: String, now: Double = Date().timeIntervalSince1970)
-        -> FaultRule?
-    {
+    /// `path` is only worked out when there are rules (it runs on every request).
+    func take(
+        method: String, path: @autoclosure () -> String, userID: String?, appID: String,
+        now: Double = Date().timeIntervalSince1970
+    ) -> FaultRule? {
         rules.withLock { rules in
+            if rules.isEmpty { return nil }
+            let path = path()
             guard
                 let index = rules.firstIndex(where: {
                     $0.applies(method: method, path: path, userID: userID, appID: appID, now: now)

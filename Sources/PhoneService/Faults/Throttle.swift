@@ -92,8 +92,11 @@ final class RetryTracker: Sendable {
     }
 
     /// True when this caller was told to wait for this method and path, and the time is not up.
-    func isEarly(_ key: String, now: Double = Date().timeIntervalSince1970) -> Bool {
+    /// `key` is only built when some caller was told to wait (this runs on every request).
+    func isEarly(_ key: @autoclosure () -> String, now: Double = Date().timeIntervalSince1970) -> Bool {
         deadlines.withLock { deadlines in
+            if deadlines.isEmpty { return false }
+            let key = key()
             guard let deadline = deadlines[key] else { return false }
             if now >= deadline { deadlines[key] = nil }
             return now < deadline
