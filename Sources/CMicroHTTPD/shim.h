@@ -12,6 +12,7 @@
 /// Swift cannot call, so the options travel in this struct and the shim spells them out.
 typedef struct CMicroHTTPD_Settings {
     unsigned int flags;
+    int listenFD;
     unsigned int threadPoolSize;
     unsigned int connectionLimit;
     unsigned int perIPConnectionLimit;
@@ -25,7 +26,6 @@ static const enum MHD_Result CMicroHTTPD_NO = MHD_NO;
 static const enum MHD_ValueKind CMicroHTTPD_HEADER_KIND = MHD_HEADER_KIND;
 static const enum MHD_ValueKind CMicroHTTPD_GET_ARGUMENT_KIND = MHD_GET_ARGUMENT_KIND;
 static const enum MHD_ResponseMemoryMode CMicroHTTPD_RESPMEM_MUST_COPY = MHD_RESPMEM_MUST_COPY;
-static const enum MHD_ConnectionNotificationCode CMicroHTTPD_CONNECTION_STARTED = MHD_CONNECTION_NOTIFY_STARTED;
 
 /// An unescape callback that leaves the URL as sent. libmicrohttpd's default decodes %XX in the
 /// whole path before routing, which would turn an encoded '/' inside a segment into a separator;
@@ -39,19 +39,19 @@ static size_t CMicroHTTPD_keepEscaped(void *cls, struct MHD_Connection *c, char 
 
 static inline struct MHD_Daemon *CMicroHTTPD_start(
     const CMicroHTTPD_Settings *s,
+    MHD_AcceptPolicyCallback accept, void *acceptContext,
     MHD_AccessHandlerCallback handler, void *handlerContext,
-    MHD_RequestCompletedCallback completed, void *completedContext,
-    MHD_NotifyConnectionCallback connectionEvent, void *connectionEventContext)
+    MHD_RequestCompletedCallback completed, void *completedContext)
 {
     return MHD_start_daemon(
-        s->flags, 0, NULL, NULL, handler, handlerContext,
+        s->flags, 0, accept, acceptContext, handler, handlerContext,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listenFD,
         MHD_OPTION_THREAD_POOL_SIZE, s->threadPoolSize,
         MHD_OPTION_CONNECTION_LIMIT, s->connectionLimit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->perIPConnectionLimit,
         MHD_OPTION_CONNECTION_TIMEOUT, s->connectionTimeoutSeconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->connectionMemoryLimit,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
-        MHD_OPTION_NOTIFY_CONNECTION, connectionEvent, connectionEventContext,
         MHD_OPTION_UNESCAPE_CALLBACK, CMicroHTTPD_keepEscaped, NULL,
         MHD_OPTION_END);
 }

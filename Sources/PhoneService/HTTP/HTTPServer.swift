@@ -6,9 +6,8 @@ import Synchronization
 /// limits. This is the only file that talks to libmicrohttpd. Each request is gathered in full
 /// (body up to `Limits.maximumBodySize`) and handed to `handler` on the pool thread that read it.
 final class HTTPServer: @unchecked Sendable {
-    // @unchecked: `daemon` and `acceptor` are written in `start()` before any callback can run and
-    // cleared in `stop()` after libmicrohttpd has stopped calling back; `handler` and `limits` are
-    // immutable.
+    // @unchecked: `daemon` is written once in `start()` before any callback can run and cleared in
+    // `stop()` after libmicrohttpd has stopped calling back; `handler` and `limits` are immutable.
     /// Answers a request through its second argument, at once or later from another thread (a
     /// queued write); meanwhile the connection is suspended and its pool thread serves others.
     typealias Handler = @Sendable (HTTPRequest, @escaping @Sendable (HTTPResponse) -> Void) -> Void
@@ -31,11 +30,8 @@ final class HTTPServer: @unchecked Sendable {
     /// Answers a body over `maximumBodySize`, built by the application (its error envelope).
     let tooLarge: ImmediateHandler
     private var daemon: OpaquePointer?
-    private var acceptor: Acceptor?
     /// Requests between their first byte and the end of their response.
     fileprivate let inFlight = Atomic<Int>(0)
-    /// Connections libmicrohttpd holds open, for the connection limit (see `Acceptor`).
-    fileprivate let openConnections = Atomic<Int>(0)
     /// Set by `quiesce()`: responses carry `Connection: close` so keep-alive clients move on.
     fileprivate let draining = Atomic<Bool>(false)
 
@@ -53,11 +49,10 @@ final class HTTPServer: @unchecked Sendable {
 
     func start() throws(Failure) {
         var settings = CMicroHTTPD_Settings()
-        // No listen socket of libmicrohttpd's own: the acceptor below accepts and hands each
-        // connection over with MHD_add_connection (see `Acceptor` for why).
         settings.flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
-            | MHD_USE_SUSPEND_RESUME.rawValue | MHD_USE_NO_LISTEN_SOCKET.rawValue
+            | MHD_USE_SUSPEND_RESUME.rawValue
+        settings.listenFD = socket.fd
         settings.threadPoolSize = UInt32(limits.threads)
         settings.connectionLimit = UInt32(limits.maximumConnections)
         settings.perIPConnectionLimit = UInt32(limits.maximumConnectionsPerIP)
@@ -67,29 +62,23 @@ final class HTTPServer: @unchecked Sendable {
         let context = Unmanaged.passUnretained(self).toOpaque()
         guard
             let started = CMicroHTTPD_start(
-                &settings, accessHandler, context, requestCompleted, context, connectionEvent, context)
+                &settings, acceptPolicy, context, accessHandler, context, requestCompleted, context)
         else {
             throw .startFailed
         }
         daemon = started
-        let limit = limits.maximumConnections
-        let hasRoom: @Sendable () -> Bool = { [unowned self] in openConnections.load(ordering: .relaxed) < limit }
-        guard let acceptor = Acceptor(listenFD: socket.fd, daemon: started, hasRoom: hasRoom) else {
-            MHD_stop_daemon(started)
-            daemon = nil
-            throw .startFailed
-        }
-        self.acceptor = acceptor
-        acceptor.start()
     }
 
-    /// Stops accepting new connections; requests already received are still answered, each with
-    /// `Connection: close`. The socket stays open, so new clients wait in its backlog (under
-    /// socket activation, for the next instance) instead of being refused.
+    /// Stops taking new connections: from now on a new connection is closed as soon as it is
+    /// accepted, and requests already received are answered, each with `Connection: close`.
+    ///
+    /// Not `MHD_quiesce_daemon`: in libmicrohttpd 0.9.75 it races with the epoll worker threads
+    /// (both remove the listening socket from a worker's epoll set, and the loser aborts the
+    /// process with "Failed to remove listen FD from epoll set"). Nor an acceptor thread of our own
+    /// feeding `MHD_add_connection`: connections added that way from another thread were seen to
+    /// stall (every worker asleep in epoll_wait while clients waited) under 256 new connections.
     func quiesce() {
-        guard daemon != nil, !draining.load(ordering: .acquiring) else { return }
         draining.store(true, ordering: .releasing)
-        acceptor?.stop()
     }
 
     /// Waits until no request is in flight or `timeout` seconds pass; true when drained.
@@ -104,18 +93,13 @@ final class HTTPServer: @unchecked Sendable {
 
     var requestsInFlight: Int { inFlight.load(ordering: .acquiring) }
 
-    /// Connections open now (started by libmicrohttpd and not yet closed).
-    var connectionsOpen: Int { openConnections.load(ordering: .acquiring) }
-
-    /// Stops accepting, stops the daemon (which waits for its threads and closes its
-    /// connections), then closes the listening socket.
+    /// Stops the daemon: it waits for its threads, closes its connections and the listening
+    /// socket (under socket activation systemd keeps its own, so clients queue for the next start).
     func stop() {
         guard let daemon else { return }
-        acceptor?.stop()
-        acceptor = nil
+        draining.store(true, ordering: .releasing)
         MHD_stop_daemon(daemon)
         self.daemon = nil
-        close(socket.fd)
     }
 
     deinit { stop() }
@@ -132,110 +116,6 @@ final class HTTPServer: @unchecked Sendable {
         }
         if draining.load(ordering: .relaxed) { MHD_add_response_header(mhdResponse, "Connection", "close") }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
-    }
-}
-
-/// Accepts connections on the listening socket on a thread of its own and hands each one to
-/// libmicrohttpd (`MHD_add_connection`, which applies the per-address limit). Past the
-/// connection limit it closes new connections at once, so a client sees a refusal instead of
-/// waiting without an answer (libmicrohttpd 0.9.75 does not apply its own connection limit to
-/// connections added this way). Connections are counted when libmicrohttpd starts and closes
-/// them, so a burst can pass the limit by the few that are handed over but not yet started.
-///
-/// libmicrohttpd could accept by itself, but stopping it from accepting (`MHD_quiesce_daemon`)
-/// races with its epoll worker threads in 0.9.75: both remove the listening socket from a
-/// worker's epoll set, and the loser aborts the process ("Failed to remove listen FD from epoll
-/// set"). Stopping this loop instead touches nothing of libmicrohttpd's.
-private final class Acceptor: @unchecked Sendable {
-    // @unchecked: `listenFD`, `daemon` and the pipe are fixed at init; the loop runs on one thread
-    // and `stop()` only writes to the pipe and waits for `finished`.
-    private let listenFD: Int32
-    private let daemon: OpaquePointer
-    /// Written to by `stop()` to wake the loop out of poll(2).
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
-    private let finished = DispatchSemaphore(value: 0)
-    private let stopped = Atomic<Bool>(false)
-    private let hasRoom: @Sendable () -> Bool
-
-    init?(listenFD: Int32, daemon: OpaquePointer, hasRoom: @escaping @Sendable () -> Bool) {
-        var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { return nil }
-        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
-        let flags = fcntl(listenFD, F_GETFL)
-        guard flags >= 0, fcntl(listenFD, F_SETFL, flags | O_NONBLOCK) == 0 else {
-            close(pipeFDs[0])
-            close(pipeFDs[1])
-            return nil
-        }
-        self.listenFD = listenFD
-        self.daemon = daemon
-        self.hasRoom = hasRoom
-        wakeRead = pipeFDs[0]
-        wakeWrite = pipeFDs[1]
-    }
-
-    func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "acceptor"
-        thread.start()
-    }
-
-    /// Stops the loop and waits for it; the listening socket stays open. Idempotent.
-    func stop() {
-        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
-        finished.wait()
-        close(wakeRead)
-        close(wakeWrite)
-    }
-
-    private func run() {
-        var fds = [
-            pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-        ]
-        while true {
-            fds[0].revents = 0
-            fds[1].revents = 0
-            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { return }
-            if fds[1].revents != 0 { return }
-            if fds[0].revents != 0 { acceptReady() }
-        }
-    }
-
-    /// Accepts every connection waiting in the backlog.
-    private func acceptReady() {
-        while true {
-            var address = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let client = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listenFD, $0, &length) }
-            }
-            guard client >= 0 else {
-                switch errno {
-                case EINTR, ECONNABORTED, EPROTO: continue
-                // Out of descriptors or memory: back off instead of spinning on a ready socket.
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM: usleep(10_000)
-                default: break
-                }
-                return
-            }
-            guard hasRoom() else {
-                close(client)
-                continue
-            }
-            // Not inherited by children (the tests spawn processes); libmicrohttpd makes it non-blocking.
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            _ = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { MHD_add_connection(daemon, client, $0, length) }
-            }
-        }
     }
 }
 
@@ -336,6 +216,15 @@ private func accessHandler(
     }
 }
 
+/// Refuses new connections once the server drains (`quiesce()`).
+private func acceptPolicy(
+    context: UnsafeMutableRawPointer?, address: UnsafePointer<sockaddr>?, length: socklen_t
+) -> MHD_Result {
+    guard let context else { return CMicroHTTPD_YES }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    return server.draining.load(ordering: .acquiring) ? CMicroHTTPD_NO : CMicroHTTPD_YES
+}
+
 /// Releases the per-request state when libmicrohttpd is done with a request.
 private func requestCompleted(
     context: UnsafeMutableRawPointer?, connection: OpaquePointer?,
@@ -348,16 +237,6 @@ private func requestCompleted(
     if let context {
         Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
     }
-}
-
-/// Counts the connections libmicrohttpd holds (started and closed).
-private func connectionEvent(
-    context: UnsafeMutableRawPointer?, connection: OpaquePointer?,
-    socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, event: MHD_ConnectionNotificationCode
-) {
-    guard let context else { return }
-    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
-    server.openConnections.add(event == CMicroHTTPD_CONNECTION_STARTED ? 1 : -1, ordering: .relaxed)
 }
 
 /// Collects a connection's values of one kind (headers or query arguments) through
