@@ -37,14 +37,7 @@ struct AdminHandler: Sendable {
 
     /// Segments after `/_admin`, percent-decoded.
     static func segments(_ path: String) throws(GraphError) -> [String] {
-        var segments: [String] = []
-        for raw in path.dropFirst(prefix.count).split(separator: "/") {
-            guard let decoded = PercentEncoding.decode(raw) else {
-                throw .badRequest("The path segment '\(raw)' is not valid percent-encoding.")
-            }
-            segments.append(decoded)
-        }
-        return segments
+        try Router.decode(path.dropFirst(prefix.count).split(separator: "/"))
     }
 
     func handle(_ request: HTTPRequest, response: ResponseWriter) throws(GraphError) -> HTTPResponse {

@@ -5,13 +5,7 @@ enum Router {
     static func route(_ path: String) throws(GraphError) -> Route {
         var raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         if raw.last == "" { raw = raw.dropLast() }  // a trailing slash
-        var segments: [String] = []
-        for segment in raw {
-            guard let decoded = PercentEncoding.decode(segment) else {
-                throw .badRequest("The path segment '\(segment)' is not valid percent-encoding.")
-            }
-            segments.append(decoded)
-        }
+        let segments = try decode(raw)
         guard let first = segments.first, !first.isEmpty else { throw .segmentNotFound("") }
         guard let version = APIVersion(rawValue: first.lowercased()) else {
             throw .invalidVersion(first)
@@ -92,5 +86,17 @@ enum Router {
         }
         if rest.count > expected.count { throw .segmentNotFound(rest[rest.startIndex + expected.count]) }
         return .smsPolicy(version)
+    }
+
+    /// Each segment percent-decoded on its own; a segment that does not decode is a 400 naming it.
+    static func decode<Segments: Sequence<Substring>>(_ segments: Segments) throws(GraphError) -> [String] {
+        var decoded: [String] = []
+        for segment in segments {
+            guard let text = PercentEncoding.decode(segment) else {
+                throw .badRequest("The path segment '\(segment)' is not valid percent-encoding.")
+            }
+            decoded.append(text)
+        }
+        return decoded
     }
 }
