@@ -10,6 +10,7 @@ struct Application: Sendable {
 
     let store: PhoneStore
     let logger: Logger
+    let requestLog: RequestLog
     let verifier: TokenVerifier
     let phoneMethods: PhoneMethodsHandler
     let smsPolicy: SmsPolicyHandler
@@ -21,9 +22,11 @@ struct Application: Sendable {
     let retries: RetryTracker
 
     /// `snapshots`: where the admin API keeps named snapshots; next to the database by default.
-    init(store: PhoneStore, logger: Logger, snapshots: String? = nil) {
+    /// `requestLog`: where the line per request goes; through `logger` by default.
+    init(store: PhoneStore, logger: Logger, requestLog: RequestLog? = nil, snapshots: String? = nil) {
         self.store = store
         self.logger = logger
+        self.requestLog = requestLog ?? RequestLog(sink: .logger(logger))
         self.verifier = TokenVerifier(store: store)
         self.phoneMethods = PhoneMethodsHandler(store: store)
         self.smsPolicy = SmsPolicyHandler(store: store)
@@ -71,12 +74,12 @@ struct Application: Sendable {
                 started: started)
             return (answer, entry)
         }
-        let send: @Sendable (HTTPResponse) -> Void = { [logger] answer in
+        let send: @Sendable (HTTPResponse) -> Void = { [logger, requestLog] answer in
             if answer.status >= 500 {
                 logger.error("request failed", metadata: ["request-id": "\(response.requestID)"])
             }
             Self.log(
-                logger, request, answer, principal: caller, response: response, started: started,
+                requestLog, request, answer, principal: caller, response: response, started: started,
                 earlyRetry: response.facts.earlyRetry)
             respond(answer)
         }
@@ -124,7 +127,7 @@ struct Application: Sendable {
                     request, answer: result, error: .bodyTooLarge, principal: nil, response: response,
                     arrived: Timestamp.nowWithMilliseconds(), started: started))
         }
-        Self.log(logger, request, result, principal: nil, response: response, started: started)
+        Self.log(requestLog, request, result, principal: nil, response: response, started: started)
         return result
     }
 
@@ -208,21 +211,13 @@ struct Application: Sendable {
 
     /// One line per request: never the token, never a body.
     private static func log(
-        _ logger: Logger, _ request: HTTPRequest, _ result: HTTPResponse, principal: Principal?,
+        _ requestLog: RequestLog, _ request: HTTPRequest, _ result: HTTPResponse, principal: Principal?,
         response: ResponseWriter, started: UInt64, earlyRetry: Bool = false
     ) {
-        let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1000
-        var metadata: Logger.Metadata = [
-            "method": "\(request.method)",
-            "path": "\(request.path.prefix(200))",
-            "status": "\(result.status)",
-            "us": "\(micros)",
-            "request-id": "\(response.requestID)",
-        ]
-        if let principal {
-            metadata["caller"] = "\(principal.userID ?? "app:" + principal.appID)"
-        }
-        if earlyRetry { metadata["early-retry"] = "true" }
-        logger.info("request", metadata: metadata)
+        requestLog.record(
+            RequestLog.Fields(
+                method: request.method, path: request.path, status: result.status,
+                microseconds: (DispatchTime.now().uptimeNanoseconds - started) / 1000, requestID: response.requestID,
+                caller: principal.map { $0.userID ?? "app:" + $0.appID }, earlyRetry: earlyRetry))
     }
 }

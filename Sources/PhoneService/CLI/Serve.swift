@@ -71,7 +71,8 @@ struct Serve: ParsableCommand {
         } else {
             socket = try cliStep { try ListenSocket.bind(listen) }
         }
-        let application = Application(store: store, logger: logger, snapshots: snapshots)
+        let application = Application(
+            store: store, logger: logger, requestLog: RequestLog(sink: .lines(fd: STDERR_FILENO)), snapshots: snapshots)
         let server = HTTPServer(
             socket: socket, limits: limits, handler: { application.handle($0, respond: $1) },
             tooLarge: application.tooLarge)

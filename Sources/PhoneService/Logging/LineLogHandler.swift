@@ -37,20 +37,30 @@ struct LineLogHandler: LogHandler {
         line += " "
         line += event.message.description
         line += "\n"
-        var bytes = Array(line.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written <= 0 { return }
-            offset += written
+        Self.writeLine(Array(line.utf8), to: fd)
+    }
+
+    /// Writes a whole line with one `write(2)` (more only if the kernel takes part of it).
+    static func writeLine(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
         }
+    }
+
+    /// Whether `escape` would quote `value`.
+    static func needsQuotes(_ value: some StringProtocol) -> Bool {
+        value.isEmpty || value.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7f }
     }
 
     /// Values with spaces, quotes or control characters are quoted, with those escaped, so that a
     /// line stays one line whatever a client sent.
     static func escape(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7f }
-        guard needsQuotes else { return value }
+        guard needsQuotes(value) else { return value }
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -7,46 +7,46 @@ enum Router {
         if raw.last == "" { raw = raw.dropLast() }  // a trailing slash
         let segments = try decode(raw)
         guard let first = segments.first, !first.isEmpty else { throw .segmentNotFound("") }
-        guard let version = APIVersion(rawValue: first.lowercased()) else {
+        guard let version = APIVersion.allCases.first(where: { first.equalsIgnoringASCIICase($0.rawValue) }) else {
             throw .invalidVersion(first)
         }
         var rest = segments.dropFirst()
 
-        if rest.first?.lowercased() == "policies" { return try policyRoute(version, rest.dropFirst()) }
+        if rest.first?.equalsIgnoringASCIICase("policies") == true { return try policyRoute(version, rest.dropFirst()) }
         // `$batch` (or `%24batch`, decoded above) is the whole path after the version.
-        if rest.first?.lowercased() == "$batch" {
+        if rest.first?.equalsIgnoringASCIICase("$batch") == true {
             if let extra = rest.dropFirst().first { throw .segmentNotFound(extra) }
             return .batch(version)
         }
 
         let user: UserReference
-        switch rest.first.map({ $0.lowercased() }) {
-        case "me":
+        guard let userSegment = rest.first else { throw .segmentNotFound(first) }
+        if userSegment.equalsIgnoringASCIICase("me") {
             user = .me
             rest = rest.dropFirst()
-        case "users":
+        } else if userSegment.equalsIgnoringASCIICase("users") {
             rest = rest.dropFirst()
             guard let key = rest.first, !key.isEmpty else { throw .segmentNotFound("users") }
             user = .user(key)
             rest = rest.dropFirst()
-        case .some:
-            throw .segmentNotFound(rest.first ?? "")
-        case .none:
-            throw .segmentNotFound(first)
+        } else {
+            throw .segmentNotFound(userSegment)
         }
 
         guard let authentication = rest.first else {
             throw .segmentNotFound(user == .me ? "me" : "users")
         }
-        guard authentication.lowercased() == "authentication" else { throw .segmentNotFound(authentication) }
+        guard authentication.equalsIgnoringASCIICase("authentication") else { throw .segmentNotFound(authentication) }
         rest = rest.dropFirst()
 
         guard let collectionName = rest.first else { throw .segmentNotFound(authentication) }
         let collection: MethodCollection
-        switch collectionName.lowercased() {
-        case "phonemethods": collection = .phoneMethods
-        case "methods": collection = .methods
-        default: throw .segmentNotFound(collectionName)
+        if collectionName.equalsIgnoringASCIICase("phoneMethods") {
+            collection = .phoneMethods
+        } else if collectionName.equalsIgnoringASCIICase("methods") {
+            collection = .methods
+        } else {
+            throw .segmentNotFound(collectionName)
         }
         rest = rest.dropFirst()
 
@@ -58,11 +58,14 @@ enum Router {
         }
         if let actionName = rest.first {
             // Accept the namespace-qualified spelling Microsoft's SDKs may send.
-            var name = actionName
-            if name.lowercased().hasPrefix("microsoft.graph.") {
-                name = String(name.dropFirst("microsoft.graph.".count))
+            var name = Substring(actionName)
+            let namespace = "microsoft.graph."
+            if name.utf8.count > namespace.utf8.count,
+                name.utf8.prefix(namespace.utf8.count).elementsEqual(namespace.utf8, by: Self.equalIgnoringASCIICase)
+            {
+                name = name.dropFirst(namespace.count)
             }
-            guard let action = PhoneAction.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() })
+            guard let action = PhoneAction.allCases.first(where: { name.equalsIgnoringASCIICase($0.rawValue) })
             else {
                 throw .segmentNotFound(actionName)
             }
@@ -81,11 +84,16 @@ enum Router {
         for (index, name) in expected.enumerated() {
             guard rest.count > index else { throw .segmentNotFound(previous) }
             let segment = rest[rest.startIndex + index]
-            guard segment.lowercased() == name else { throw .segmentNotFound(segment) }
+            guard segment.equalsIgnoringASCIICase(name) else { throw .segmentNotFound(segment) }
             previous = segment
         }
         if rest.count > expected.count { throw .segmentNotFound(rest[rest.startIndex + expected.count]) }
         return .smsPolicy(version)
+    }
+
+    /// Whether two bytes are equal when ASCII letters are compared without regard to case.
+    static func equalIgnoringASCIICase(_ a: UInt8, _ b: UInt8) -> Bool {
+        a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
     }
 
     /// Each segment percent-decoded on its own; a segment that does not decode is a 400 naming it.
@@ -98,5 +106,13 @@ enum Router {
             decoded.append(text)
         }
         return decoded
+    }
+}
+
+extension StringProtocol {
+    /// Equal to `other` when ASCII letters are compared without regard to case (and nothing else
+    /// is folded: Graph's path names are ASCII). No allocation, unlike comparing `lowercased()`.
+    func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8, by: Router.equalIgnoringASCIICase)
     }
 }
