@@ -19,12 +19,20 @@ extension Application {
         response: ResponseWriter, arrived: String, started: UInt64
     ) -> JournalEntry {
         JournalEntry(
-            at: arrived, method: String(request.method.prefix(journalMethodLimit)),
-            path: String(request.path.prefix(journalPathLimit)), status: answer.status, errorCode: error?.code,
+            at: arrived, method: request.method.truncated(toCharacters: journalMethodLimit),
+            path: request.path.truncated(toCharacters: journalPathLimit), status: answer.status, errorCode: error?.code,
             requestID: response.requestID, clientRequestID: response.clientRequestID,
             callerUserID: principal?.userID, callerAppID: principal?.userID == nil ? principal?.appID : nil,
             targetUserID: response.facts.targetUserID, phoneMethodID: response.facts.phoneMethodID,
             durationMicroseconds: Int64((DispatchTime.now().uptimeNanoseconds - started) / 1000),
             earlyRetry: response.facts.earlyRetry, batchID: request.batchID)
+    }
+}
+
+extension String {
+    /// The first `count` characters; the string itself, without walking its characters, when it
+    /// has no more UTF-8 bytes than that (a character is at least one byte).
+    func truncated(toCharacters count: Int) -> String {
+        utf8.count <= count ? self : String(prefix(count))
     }
 }

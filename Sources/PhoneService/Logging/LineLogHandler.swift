@@ -53,8 +53,14 @@ struct LineLogHandler: LogHandler {
     }
 
     /// Whether `escape` would quote `value`.
-    static func needsQuotes(_ value: some StringProtocol) -> Bool {
-        value.isEmpty || value.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7f }
+    static func needsQuotes(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { needsQuotes($0) }
+    }
+
+    /// The same for a value's UTF-8 bytes.
+    static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.isEmpty || utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7f }
     }
 
     /// Values with spaces, quotes or control characters are quoted, with those escaped, so that a

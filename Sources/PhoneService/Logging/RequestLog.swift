@@ -57,7 +57,7 @@ struct RequestLog: Sendable {
         if let caller = fields.caller { field("caller", caller, to: &line) }
         if fields.earlyRetry { field("early-retry", "true", to: &line) }
         field("method", fields.method, to: &line)
-        field("path", fields.path.prefix(pathLimit), to: &line)
+        field("path", fields.path.truncated(toCharacters: pathLimit), to: &line)
         field("request-id", fields.requestID, to: &line)
         field("status", String(fields.status), to: &line)
         field("us", String(fields.microseconds), to: &line)
@@ -65,14 +65,17 @@ struct RequestLog: Sendable {
         return line
     }
 
-    private static func field(_ key: StaticString, _ value: some StringProtocol, to line: inout [UInt8]) {
+    private static func field(_ key: StaticString, _ value: String, to line: inout [UInt8]) {
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         line.append(UInt8(ascii: "="))
-        if LineLogHandler.needsQuotes(value) {
-            line.append(contentsOf: LineLogHandler.escape(String(value)).utf8)
-        } else {
-            line.append(contentsOf: value.utf8)
+        var value = value
+        value.withUTF8 { bytes in
+            if LineLogHandler.needsQuotes(bytes) {
+                line.append(contentsOf: LineLogHandler.escape(String(decoding: bytes, as: UTF8.self)).utf8)
+            } else {
+                line.append(contentsOf: bytes)
+            }
         }
     }
 

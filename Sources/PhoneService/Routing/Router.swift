@@ -3,7 +3,10 @@
 /// without regard to case, as Graph does.
 enum Router {
     static func route(_ path: String) throws(GraphError) -> Route {
-        var raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // Split on the byte '/' (never part of a longer UTF-8 sequence), not on characters: a
+        // character-wise split runs grapheme breaking over the whole path.
+        var raw = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst()
+            .map(Substring.init)[...]
         if raw.last == "" { raw = raw.dropLast() }  // a trailing slash
         let segments = try decode(raw)
         guard let first = segments.first, !first.isEmpty else { throw .segmentNotFound("") }

@@ -14,11 +14,27 @@ public enum PhoneType: String, CaseIterable, Sendable {
         }
     }
 
-    /// The type whose method id is `id` (compared without regard to case).
+    /// The type whose method id is `id` (compared without regard to ASCII case; the ids are ASCII).
     public init?(methodID id: String) {
-        guard let type = Self.allCases.first(where: { $0.methodID.caseInsensitiveCompare(id) == .orderedSame }) else {
+        func folded(_ byte: UInt8) -> UInt8 {
+            byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+        }
+        guard
+            let type = Self.allCases.first(where: {
+                $0.methodID.utf8.elementsEqual(id.utf8) { folded($0) == folded($1) }
+            })
+        else {
             return nil
         }
         self = type
+    }
+
+    /// Where a list shows this type: mobile, alternateMobile, office.
+    var listOrder: Int {
+        switch self {
+        case .mobile: 0
+        case .alternateMobile: 1
+        case .office: 2
+        }
     }
 }

@@ -46,10 +46,13 @@ extension PhoneStore {
 
     static func user(key: String, in db: Database) throws -> User? {
         var found: (id: String, upn: String, name: String)?
-        try db.query(
-            "SELECT id, user_principal_name, display_name FROM user WHERE id = lower(?1) OR user_principal_name = ?1",
-            [.text(key)]
-        ) { row in found = (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "") }
+        // A user principal name always has an '@' (a CHECK) and an object id never does, so one
+        // index answers: `id = lower(?) OR user_principal_name = ?` made SQLite probe both.
+        let sql =
+            key.utf8.contains(UInt8(ascii: "@"))
+            ? "SELECT id, user_principal_name, display_name FROM user WHERE user_principal_name = ?"
+            : "SELECT id, user_principal_name, display_name FROM user WHERE id = lower(?)"
+        try db.query(sql, [.text(key)]) { row in found = (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "") }
         guard let found else { return nil }
         var roles: [String] = []
         try db.query(
