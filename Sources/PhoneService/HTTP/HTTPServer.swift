@@ -122,13 +122,12 @@ final class HTTPServer: @unchecked Sendable {
 /// What one request gathers across libmicrohttpd's calls to the access handler.
 private final class RequestState: @unchecked Sendable {
     // @unchecked: `body`, `tooLarge` and `dispatched` are used only on the connection's pool
-    // thread; `response` and `suspended` are shared with the thread that answers, under `lock`.
+    // thread; `answer` is shared with the thread that answers, under its lock.
     var body: [UInt8] = []
     var tooLarge = false
     var dispatched = false
-    let lock = NSLock()
-    var response: HTTPResponse?
-    var suspended = false
+    /// The response once there is one, and whether the connection waits suspended for it.
+    let answer = Mutex<(response: HTTPResponse?, suspended: Bool)>((nil, false))
 }
 
 /// A connection handle for the thread that answers a suspended request. @unchecked: libmicrohttpd
@@ -184,7 +183,7 @@ private func accessHandler(
 
     // Called again after `MHD_resume_connection`: the answer is ready.
     if request.dispatched {
-        guard let ready = request.lock.withLock({ request.response.take() }) else { return CMicroHTTPD_YES }
+        guard let ready = request.answer.withLock({ $0.response.take() }) else { return CMicroHTTPD_YES }
         return server.respond(ready, on: connection)
     }
     request.dispatched = true
@@ -199,21 +198,23 @@ private func accessHandler(
     }
     let handle = SuspendedConnection(pointer: connection)
     server.handler(httpRequest) { answer in
-        request.lock.withLock {
-            request.response = answer
-            if request.suspended {
-                request.suspended = false
+        request.answer.withLock { state in
+            state.response = answer
+            if state.suspended {
+                state.suspended = false
                 MHD_resume_connection(handle.pointer)
             }
         }
     }
     // Answered at once (a read), or suspend until the answer comes (a queued write).
-    return request.lock.withLock {
-        if let answer = request.response.take() { return server.respond(answer, on: connection) }
-        request.suspended = true
+    let ready: HTTPResponse? = request.answer.withLock { state in
+        if let answer = state.response.take() { return answer }
+        state.suspended = true
         MHD_suspend_connection(connection)
-        return CMicroHTTPD_YES
+        return nil
     }
+    guard let ready else { return CMicroHTTPD_YES }
+    return server.respond(ready, on: connection)
 }
 
 /// Refuses new connections once the server drains (`quiesce()`).

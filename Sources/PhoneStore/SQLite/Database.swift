@@ -10,6 +10,7 @@ public final class Database {
     /// Opens (creating when `create` is true) the database at `path`. Connections are opened with
     /// `SQLITE_OPEN_NOMUTEX`: the store never shares one between threads at the same time.
     public init(path: String, create: Bool = true, readOnly: Bool = false) throws(SQLiteError) {
+        _ = Self.configured
         var connection: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
@@ -26,6 +27,11 @@ public final class Database {
         handle = connection
         sqlite3_extended_result_codes(handle, 1)
     }
+
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Void = {
+        _ = CSQLite_disableMemoryStatistics()
+    }()
 
     deinit {
         statements.removeAll()
