@@ -119,6 +119,35 @@ import Testing
         }
     }
 
+    /// More rows than one pruning run deletes: each flush prunes again until the journal is back
+    /// within `maximumRows` (one run a second could not keep up with a benchmark's request rate).
+    @Test func retentionCatchesUpWithABacklogLargerThanOneRun() throws {
+        try TemporaryDatabase.with { path in
+            let store = try PhoneStore(path: path, journal: JournalSettings(maximumRows: 100))
+            let backlog = 2 * JournalSettings.rowsPrunedPerRun + 500
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            try store.write { db in
+                for index in 0..<backlog {
+                    var entry = Self.entry(0)
+                    entry.at = Timestamp.format(milliseconds: now + Int64(index / 100))
+                    try store.record(entry, in: db)
+                }
+            }
+            func count() throws -> Int64 {
+                try store.read { db in try db.scalarInt("SELECT count(*) FROM request_journal") } ?? -1
+            }
+            var counts: [Int64] = []
+            for _ in 0..<4 {
+                try store.flushJournal()
+                counts.append(try count())
+            }
+            #expect(counts.last == 100, "\(counts)")
+            // Each run deletes at most the limit: it took more than one flush, and fewer than four.
+            #expect(counts.first! > 100 && counts.first! <= Int64(backlog - JournalSettings.rowsPrunedPerRun), "\(counts)")
+            #expect(counts.filter { $0 == 100 }.count >= 2, "\(counts)")
+        }
+    }
+
     @Test func bufferedEntriesAreWrittenByAFlushTheTimerAndTeardown() throws {
         try TemporaryDatabase.with { path in
             var store: PhoneStore? = try PhoneStore(path: path)

@@ -48,7 +48,10 @@ extension PhoneStore {
                 if db.isAutocommit { throw error }
             }
         }
-        if prune || journal.pruneDue() { try Self.prune(journal.settings, in: db) }
+        if prune || journal.pruneDue() {
+            // Behind (more rows arrive than one run deletes): the next flush prunes again.
+            if try Self.prune(journal.settings, in: db) { journal.pruneAgain() }
+        }
     }
 
     /// One cached prepared statement.
@@ -69,22 +72,29 @@ extension PhoneStore {
     }
 
     /// Deletes the oldest rows past `maximumRows` and the rows older than `maximumAgeSeconds`, at
-    /// most `RequestJournal.pruneLimit` of each per call. Ids grow by one per row and pruning takes
-    /// the oldest, so `max(id) - maximumRows` is the newest id to go.
-    static func prune(_ settings: JournalSettings, in db: Database, now: Date = Date()) throws {
+    /// most `RequestJournal.pruneLimit` of each per call; true when a limit was reached (rows may be
+    /// left to prune). Ids grow by one per row and pruning takes the oldest, so
+    /// `max(id) - maximumRows` is the newest id to go.
+    @discardableResult
+    static func prune(_ settings: JournalSettings, in db: Database, now: Date = Date()) throws -> Bool {
         try db.run(
             """
             DELETE FROM request_journal WHERE id IN (SELECT id FROM request_journal
                 WHERE id <= (SELECT max(id) FROM request_journal) - ? ORDER BY id LIMIT ?)
             """, [.integer(Int64(settings.maximumRows)), .integer(Int64(RequestJournal.pruneLimit))])
+        var behind = db.changes >= RequestJournal.pruneLimit
         let cutoff = Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) - Int64(settings.maximumAgeSeconds) * 1000
         try db.run(
             "DELETE FROM request_journal WHERE id IN (SELECT id FROM request_journal WHERE at < ? ORDER BY at LIMIT ?)",
             [.text(Timestamp.format(milliseconds: cutoff)), .integer(Int64(RequestJournal.pruneLimit))])
+        behind = behind || db.changes >= RequestJournal.pruneLimit
+        return behind
     }
 
-    /// Prunes now (tests, and `serve` at start-up).
-    public func pruneJournal(now: Date = Date()) throws {
+    /// Prunes now (tests, and `serve` at start-up), one run of at most `RequestJournal.pruneLimit`
+    /// rows per limit; true when rows may be left to prune.
+    @discardableResult
+    public func pruneJournal(now: Date = Date()) throws -> Bool {
         try write { [journal] db in try Self.prune(journal.settings, in: db, now: now) }
     }
 

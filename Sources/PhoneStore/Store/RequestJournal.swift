@@ -12,6 +12,8 @@ public struct JournalSettings: Sendable, Equatable {
     public static let defaultMaximumRows = 100_000
     public static let defaultMaximumAgeSeconds = 7 * 24 * 3600
     public static let off = JournalSettings(enabled: false)
+    /// The most rows one pruning run deletes for each limit (count, then age).
+    public static let rowsPrunedPerRun = 10_000
 
     public init(
         enabled: Bool = true, maximumRows: Int = defaultMaximumRows, maximumAgeSeconds: Int = defaultMaximumAgeSeconds
@@ -31,9 +33,11 @@ final class RequestJournal: Sendable {
     static let flushInterval: DispatchTimeInterval = .milliseconds(100)
     static let flushBatch = 256
     /// Pruning runs at most this often, and deletes at most `pruneLimit` rows per run and kind, so
-    /// that a large backlog never holds the writer for long.
+    /// that a large backlog never holds the writer for long; a run that reached the limit makes the
+    /// next flush prune again, so retention keeps up with any request rate (at 10k rows a second
+    /// it did not: the journal of a benchmark grew past a million rows).
     static let pruneIntervalNanoseconds: UInt64 = 1_000_000_000
-    static let pruneLimit = 10_000
+    static let pruneLimit = JournalSettings.rowsPrunedPerRun
 
     /// What the caller of `buffer` must arrange.
     enum Next: Equatable {
@@ -94,6 +98,11 @@ final class RequestJournal: Sendable {
     }
 
     var hasBuffered: Bool { state.withLock { !$0.buffered.isEmpty } }
+
+    /// Makes the next `pruneDue()` true: the last run left rows to prune.
+    func pruneAgain() {
+        state.withLock { $0.lastPrune = 0 }
+    }
 
     /// True, at most once per `pruneIntervalNanoseconds`, when it is time to prune.
     func pruneDue() -> Bool {
