@@ -116,6 +116,14 @@ extension StringProtocol {
     /// Equal to `other` when ASCII letters are compared without regard to case (and nothing else
     /// is folded: Graph's path names are ASCII). No allocation, unlike comparing `lowercased()`.
     func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
-        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8, by: Router.equalIgnoringASCIICase)
+        guard utf8.count == other.utf8.count else { return false }
+        // Native strings are contiguous UTF-8: compared as two buffers, without index arithmetic.
+        let compared = utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs in
+                zip(mine, theirs).allSatisfy { Router.equalIgnoringASCIICase($0, $1) }
+            }
+        }
+        if let compared, let equal = compared { return equal }
+        return utf8.elementsEqual(other.utf8, by: Router.equalIgnoringASCIICase)
     }
 }
