@@ -3,9 +3,11 @@ enum PercentEncoding {
     /// Decodes `%XX` escapes (and `+` as a space when `plusIsSpace`); nil when an escape is
     /// malformed or the result is not UTF-8.
     static func decode(_ text: Substring, plusIsSpace: Bool = false) -> String? {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
-            return String(text)
-        }
+        let escaped: (UInt8) -> Bool = { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }
+        let plain =
+            text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: escaped) }
+            ?? !text.utf8.contains(where: escaped)
+        guard !plain else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

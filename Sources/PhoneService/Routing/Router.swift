@@ -5,8 +5,7 @@ enum Router {
     static func route(_ path: String) throws(GraphError) -> Route {
         // Split on the byte '/' (never part of a longer UTF-8 sequence), not on characters: a
         // character-wise split runs grapheme breaking over the whole path.
-        var raw = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst()
-            .map(Substring.init)[...]
+        var raw = segments(of: path).dropFirst()
         if raw.last == "" { raw = raw.dropLast() }  // a trailing slash
         let segments = try decode(raw)
         guard let first = segments.first, !first.isEmpty else { throw .segmentNotFound("") }
@@ -94,6 +93,26 @@ enum Router {
         return .smsPolicy(version)
     }
 
+    /// The path split on the byte '/', empty segments kept: "/a//b/" is "", "a", "", "b", "".
+    static func segments(of path: String) -> [Substring] {
+        var path = path
+        let offsets = path.withUTF8 { bytes in
+            var cuts: [Int] = []
+            for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "/") { cuts.append(offset) }
+            return cuts
+        }
+        var segments: [Substring] = []
+        segments.reserveCapacity(offsets.count + 1)
+        var start = path.utf8.startIndex
+        for offset in offsets {
+            let cut = path.utf8.index(path.utf8.startIndex, offsetBy: offset)
+            segments.append(path[start..<cut])
+            start = path.utf8.index(after: cut)
+        }
+        segments.append(path[start...])
+        return segments
+    }
+
     /// Whether two bytes are equal when ASCII letters are compared without regard to case.
     static func equalIgnoringASCIICase(_ a: UInt8, _ b: UInt8) -> Bool {
         a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
@@ -102,6 +121,7 @@ enum Router {
     /// Each segment percent-decoded on its own; a segment that does not decode is a 400 naming it.
     static func decode<Segments: Sequence<Substring>>(_ segments: Segments) throws(GraphError) -> [String] {
         var decoded: [String] = []
+        decoded.reserveCapacity(segments.underestimatedCount)
         for segment in segments {
             guard let text = PercentEncoding.decode(segment) else {
                 throw .badRequest("The path segment '\(segment)' is not valid percent-encoding.")
