@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <microhttpd.h>
+#include <malloc.h>
 
 /// The settings phone-service starts libmicrohttpd with. MHD_start_daemon is variadic, which
 /// Swift cannot call, so the options travel in this struct and the shim spells them out.
@@ -54,6 +55,13 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(
         MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
         MHD_OPTION_UNESCAPE_CALLBACK, CMicroHTTPD_keepEscaped, NULL,
         MHD_OPTION_END);
+}
+
+// glibc's malloc tuning for the server process (see Serve.keepFreedMemory): `mallopt` and its
+// M_* parameters come from <malloc.h>, which Swift's Glibc module does not import.
+static inline void CMicroHTTPD_keepFreedMemory(int trimThreshold, int mmapThreshold) {
+    mallopt(M_TRIM_THRESHOLD, trimThreshold);
+    mallopt(M_MMAP_THRESHOLD, mmapThreshold);
 }
 
 #endif

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMicroHTTPD
 import Foundation
 import Logging
 import PhoneStore
@@ -44,6 +45,15 @@ struct Serve: ParsableCommand {
         }
     }
 
+    /// glibc's malloc gives the top of a thread's heap back to the kernel (`madvise`) as soon as
+    /// more than 128 KiB of it is free. The writer frees what the pool threads allocated (journal
+    /// entries, requests), so it trimmed over and over, and each trim flushed the TLB of every CPU
+    /// by inter-processor interrupt: 7% of the process's time in `perf` under creates. Keeping up
+    /// to 64 MiB free per heap stops that; the peak RSS, which `make bench` watches, is the same.
+    static func keepFreedMemory() {
+        CMicroHTTPD_keepFreedMemory(64 << 20, 4 << 20)
+    }
+
     func run() throws {
         // Block the stop signals before any thread starts, so every thread inherits the mask and
         // only `sigwait` below receives them.
@@ -52,6 +62,7 @@ struct Serve: ParsableCommand {
         sigaddset(&signals, SIGTERM)
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
+        Self.keepFreedMemory()
 
         var logger = Logger(label: "phone-service") { _ in LineLogHandler() }
         logger.logLevel = .info
