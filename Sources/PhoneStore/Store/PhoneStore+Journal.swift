@@ -91,8 +91,8 @@ extension PhoneStore {
         return behind
     }
 
-    /// Prunes now (tests, and `serve` at start-up), one run of at most `RequestJournal.pruneLimit`
-    /// rows per limit; true when rows may be left to prune.
+    /// Prunes now (tests), one run of at most `RequestJournal.pruneLimit` rows per limit; true when
+    /// rows may be left to prune.
     @discardableResult
     public func pruneJournal(now: Date = Date()) throws -> Bool {
         try write { [journal] db in try Self.prune(journal.settings, in: db, now: now) }
