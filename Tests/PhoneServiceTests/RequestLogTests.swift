@@ -52,7 +52,9 @@ import Testing
         let fields = RequestLog.Fields(
             method: "GET", path: "/v1.0/me/authentication/phoneMethods", status: 200, microseconds: 5,
             requestID: "abc", caller: "u")
-        RequestLog(sink: .lines(fd: ends[1])).record(fields)
+        let output = LogOutput(fd: ends[1])
+        RequestLog(sink: .lines(output)).record(fields)
+        output.flush()
         close(ends[1])
         let written = String(decoding: FileHandle(fileDescriptor: ends[0]).readDataToEndOfFile(), as: UTF8.self)
         #expect(written.first?.isNumber == true)
@@ -60,5 +62,49 @@ import Testing
             body(written)
                 == " info phone-service: caller=u method=GET path=/v1.0/me/authentication/phoneMethods request-id=abc"
                 + " status=200 us=5 request\n")
+    }
+
+    /// What a pipe received, read after its write end is closed.
+    private func drained(_ fd: Int32) -> String {
+        String(decoding: FileHandle(fileDescriptor: fd).readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Request lines are gathered, an immediate line goes out after them (logging order kept),
+    /// and what is gathered is written by the timer without anyone flushing.
+    @Test func gatheredLinesKeepTheirOrderAndAreWrittenByTheTimer() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
+        let output = LogOutput(fd: ends[1])
+        output.append(Array("one\n".utf8))
+        output.append(Array("two\n".utf8))
+        output.write(Array("three\n".utf8))
+        output.append(Array("four\n".utf8))
+        // Nothing flushes "four": the timer must, within a few flush delays.
+        var received = ""
+        let deadline = ContinuousClock.now + .seconds(5)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while !received.hasSuffix("four\n"), ContinuousClock.now < deadline {
+            let count = read(ends[0], &buffer, buffer.count)
+            if count > 0 { received += String(decoding: buffer[..<count], as: UTF8.self) } else { usleep(5_000) }
+        }
+        close(ends[1])
+        #expect(received == "one\ntwo\nthree\nfour\n")
+    }
+
+    /// Past `flushBytes` the gathered lines are written at once, whole lines only.
+    @Test func aFullBufferIsWrittenAtOnce() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        let output = LogOutput(fd: ends[1])
+        let line = Array((String(repeating: "x", count: 99) + "\n").utf8)
+        let lines = LogOutput.flushBytes / line.count + 1
+        for _ in 0..<lines { output.append(line) }
+        // No flush and no wait: the last append crossed the limit and wrote everything.
+        close(ends[1])
+        let written = drained(ends[0])
+        #expect(written.utf8.count == lines * line.count)
     }
 }

@@ -64,7 +64,10 @@ struct Serve: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         Self.keepFreedMemory()
 
-        var logger = Logger(label: "phone-service") { _ in LineLogHandler() }
+        let output = LogOutput(fd: STDERR_FILENO)
+        // Whatever happens below, the gathered request lines go out before the process ends.
+        defer { output.flush() }
+        var logger = Logger(label: "phone-service") { _ in LineLogHandler(output: output) }
         logger.logLevel = .info
         let systemd = SystemdNotifier()
 
@@ -83,7 +86,7 @@ struct Serve: ParsableCommand {
             socket = try cliStep { try ListenSocket.bind(listen) }
         }
         let application = Application(
-            store: store, logger: logger, requestLog: RequestLog(sink: .lines(fd: STDERR_FILENO)), snapshots: snapshots)
+            store: store, logger: logger, requestLog: RequestLog(sink: .lines(output)), snapshots: snapshots)
         let server = HTTPServer(
             socket: socket, limits: limits, handler: { application.handle($0, respond: $1) },
             tooLarge: application.tooLarge)

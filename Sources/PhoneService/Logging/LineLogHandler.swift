@@ -2,18 +2,22 @@ import Foundation
 import Logging
 import PhoneStore
 
-/// One log line per event on stderr, written with a single `write(2)` so that lines from several
-/// threads never interleave: `2026-11-21T10:00:00Z info phone-service: key=value ... request`, the
+/// One log line per event on stderr (through `LogOutput`: at once, after any request lines it
+/// gathered), each written whole so that lines from several threads never interleave: `2026-11-21T10:00:00Z info phone-service: key=value ... request`, the
 /// layout of swift-log's `StreamLogHandler` (message last). Cheaper than
 /// swift-log's `StreamLogHandler` on the per-request path (no locale, no stream lock, no stat).
 struct LineLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
-    let fd: Int32
+    let output: LogOutput
 
-    init(fd: Int32 = STDERR_FILENO) {
-        self.fd = fd
+    init(output: LogOutput = LogOutput()) {
+        self.output = output
+    }
+
+    init(fd: Int32) {
+        self.init(output: LogOutput(fd: fd))
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -37,19 +41,7 @@ struct LineLogHandler: LogHandler {
         line += " "
         line += event.message.description
         line += "\n"
-        Self.writeLine(Array(line.utf8), to: fd)
-    }
-
-    /// Writes a whole line with one `write(2)` (more only if the kernel takes part of it).
-    static func writeLine(_ bytes: [UInt8], to fd: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        output.write(Array(line.utf8))
     }
 
     /// Whether `escape` would quote `value`.

@@ -2,14 +2,15 @@ import Foundation
 import Logging
 import PhoneStore
 
-/// The one line per request. `serve` writes it straight to stderr in `LineLogHandler`'s layout,
-/// formatted into one byte buffer: through swift-log it cost a metadata dictionary, a merge, a
-/// sort and an interpolation per field, the largest cost of a read after the database (measured
-/// with callgrind). Elsewhere (tests, embedding) it goes through a `Logger`.
+/// The one line per request. `serve` formats it into one byte buffer in `LineLogHandler`'s layout
+/// and hands it to the `LogOutput` the handler writes through. Through swift-log it cost a
+/// metadata dictionary, a merge, a sort and an interpolation per field, the largest cost of a
+/// read after the database (measured with callgrind). Elsewhere (tests, embedding) it goes
+/// through a `Logger`.
 struct RequestLog: Sendable {
     enum Sink: Sendable {
-        /// Lines written to this file descriptor with one `write(2)` each.
-        case lines(fd: Int32)
+        /// Lines gathered by `LogOutput` and written a batch at a time.
+        case lines(LogOutput)
         case logger(Logger)
     }
 
@@ -32,7 +33,7 @@ struct RequestLog: Sendable {
 
     func record(_ fields: Fields) {
         switch sink {
-        case .lines(let fd): LineLogHandler.writeLine(Self.line(fields), to: fd)
+        case .lines(let output): output.append(Self.line(fields))
         case .logger(let logger):
             var metadata: Logger.Metadata = [
                 "method": "\(fields.method)",
