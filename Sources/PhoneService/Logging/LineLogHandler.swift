@@ -3,7 +3,8 @@ import Logging
 import PhoneStore
 
 /// One log line per event on stderr (through `LogOutput`: at once, after any request lines it
-/// gathered), each written whole so that lines from several threads never interleave: `2026-11-21T10:00:00Z info phone-service: key=value ... request`, the
+/// gathered), each written whole so that lines from several threads never interleave:
+/// `2026-11-21T10:00:00Z info phone-service: key=value ... request`, the
 /// layout of swift-log's `StreamLogHandler` (message last). Cheaper than
 /// swift-log's `StreamLogHandler` on the per-request path (no locale, no stream lock, no stat).
 struct LineLogHandler: LogHandler {
