@@ -153,7 +153,13 @@ class PhoneService:
     def base_url(self, version: str) -> str:
         return self.url(f"/{version}")
 
+    # phone-service writes request lines in batches, within 50 ms (LogOutput.flushDelay); the log
+    # of a running service is read after a few times that, so it holds every request answered.
+    LOG_SETTLE_SECONDS = 0.25
+
     def log(self) -> str:
+        if self.process is not None and self.process.poll() is None:
+            time.sleep(self.LOG_SETTLE_SECONDS)
         return self.log_path.read_text(errors="replace")
 
 
