@@ -483,7 +483,9 @@ done
 
 test_stop() {
     mode_direct
-    start_load stop 12000 2000
+    # Users 12000 to 25999: enough that the load is still running when the lock is taken (2,000
+    # were all created within a second once creates got faster, and nothing was in flight).
+    start_load stop 12000 14000
     check "load is running" poll 30 acked_at_least stop 30
     local main stopped_at
     main=$(prop phone-service.service MainPID)
