@@ -6,10 +6,12 @@ extension Application {
     static let journalMethodLimit = 32
     static let journalPathLimit = 2048
 
-    /// Every Graph request is journaled; `/healthz` (probes) and the admin API (the operator's own
-    /// traffic, including reading the journal) are not [choice].
-    static func isJournaled(_ path: String) -> Bool {
-        !(path == "/healthz" || path == AdminHandler.prefix || path.hasPrefix(AdminHandler.prefix + "/"))
+    /// Every Graph request is journaled while the store keeps a journal; `/healthz` (probes) and
+    /// the admin API (the operator's own traffic, including reading the journal) are not [choice].
+    /// With `--journal off` no row is built at all (not even its arrival time).
+    func isJournaled(_ path: String) -> Bool {
+        store.keepsJournal
+            && !(path == "/healthz" || path == AdminHandler.prefix || path.hasPrefix(AdminHandler.prefix + "/"))
     }
 
     /// The journal row for a request answered with `answer`: ids, the caller, what the handlers

@@ -46,7 +46,8 @@ struct Application: Sendable {
     /// in the write's own transaction, any other row through the journal's buffer.
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let arrived = Timestamp.nowWithMilliseconds()
+        let journaled = isJournaled(request.path)
+        let arrived = journaled ? Timestamp.nowWithMilliseconds() : ""
         let response = ResponseWriter(request: request, requestID: RequestID.make())
         var principal: Principal?
         var delayMilliseconds = 0
@@ -57,7 +58,6 @@ struct Application: Sendable {
             outcome = .deferred { finish in finish(.failure(error)) }
         }
         let caller = principal
-        let journaled = Self.isJournaled(request.path)
         /// The answer, and the journal row for it.
         let settle: @Sendable (Result<HTTPResponse, GraphError>) -> (HTTPResponse, JournalEntry?) = { result in
             let answer: HTTPResponse
@@ -121,7 +121,7 @@ struct Application: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let response = ResponseWriter(request: request, requestID: RequestID.make())
         let result = response.error(.bodyTooLarge)
-        if Self.isJournaled(request.path) {
+        if isJournaled(request.path) {
             store.recordLater(
                 Self.journalEntry(
                     request, answer: result, error: .bodyTooLarge, principal: nil, response: response,

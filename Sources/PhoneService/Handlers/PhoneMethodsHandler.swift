@@ -138,7 +138,7 @@ struct PhoneMethodsHandler: Sendable {
         guard let id = route.methodID, let type = PhoneType(methodID: id) else {
             // Microsoft's SDKs offer `phone_methods.count` (`…/phoneMethods/$count`): refused by
             // name like the `$count` query option [choice], not reported as a missing method.
-            if route.methodID?.lowercased() == "$count" {
+            if route.methodID?.equalsIgnoringASCIICase("$count") == true {
                 throw .badRequest("The query option '$count' is not supported for phone methods.")
             }
             throw .methodNotFound(route.methodID ?? "")

@@ -37,7 +37,7 @@ struct RequestLog: Sendable {
         case .logger(let logger):
             var metadata: Logger.Metadata = [
                 "method": "\(fields.method)",
-                "path": "\(fields.path.prefix(Self.pathLimit))",
+                "path": "\(fields.path.truncated(toCharacters: Self.pathLimit))",
                 "status": "\(fields.status)",
                 "us": "\(fields.microseconds)",
                 "request-id": "\(fields.requestID)",

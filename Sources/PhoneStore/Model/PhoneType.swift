@@ -16,16 +16,7 @@ public enum PhoneType: String, CaseIterable, Sendable {
 
     /// The type whose method id is `id` (compared without regard to ASCII case; the ids are ASCII).
     public init?(methodID id: String) {
-        func folded(_ byte: UInt8) -> UInt8 {
-            byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-        }
-        guard
-            let type = Self.allCases.first(where: {
-                $0.methodID.utf8.elementsEqual(id.utf8) { folded($0) == folded($1) }
-            })
-        else {
-            return nil
-        }
+        guard let type = Self.allCases.first(where: { $0.methodID.equalsIgnoringASCIICase(id) }) else { return nil }
         self = type
     }
 

@@ -1,6 +1,9 @@
 import Foundation
 
 extension PhoneStore {
+    /// Whether requests are journaled (`serve --journal on`).
+    public var keepsJournal: Bool { journal.settings.enabled }
+
     /// Records the entry of a write in the write's own transaction: call it on the writer thread
     /// from a write's `settle`, so the row commits (or is lost) with the write it describes.
     public func record(_ entry: JournalEntry, in db: Database) throws {
