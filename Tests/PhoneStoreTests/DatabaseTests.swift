@@ -142,4 +142,22 @@ struct DatabaseTests {
         #expect(readOnly?.primaryCode == SQLITE_CANTOPEN)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
+
+    /// The statement cache hashes a statement's length and three samples of its text, not every
+    /// byte: statements alike in all of those must still each run their own text.
+    @Test func statementsThatDifferOnlyBetweenTheHashedSamplesRunTheirOwnText() throws {
+        let db = try Database(path: ":memory:")
+        let texts = (0..<4).map {
+            "SELECT 'abcdefghijklmnop\($0)qrstuvwxyzabcdefghijklmnopqrstuvwxyz-\($0)-abcdefghijklmnopqrstuvwxyz'"
+        }
+        #expect(Set(texts.map(\.utf8.count)).count == 1)
+        for _ in 0..<2 {
+            for (index, text) in texts.enumerated() {
+                #expect(try db.scalarText(text)?.contains("-\(index)-") == true, "\(text)")
+            }
+        }
+        // Texts of eight bytes, all three samples the same bytes (SampledTextTests has shorter).
+        #expect(try db.scalarText("SELECT 1") == "1")
+        #expect(try db.scalarText("SELECT 2") == "2")
+    }
 }

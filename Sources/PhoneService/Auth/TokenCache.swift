@@ -1,6 +1,7 @@
+import PhoneStore
 import Synchronization
 
-/// Tokens already verified, by their full text, with their lifetime: a client sends the same
+/// Tokens already verified, by their full text (hashed from samples: `SampledText`), with their lifetime: a client sends the same
 /// token with every request, and verifying it (base64, HMAC, JSON) is most of a read's cost.
 /// Lifetime is checked again on every hit; only the signature check and parsing are saved.
 final class TokenCache: Sendable {
@@ -13,12 +14,12 @@ final class TokenCache: Sendable {
     }
 
     static let capacity = 10_000
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[SampledText: Entry]>([:])
 
     /// The entry for `token` if it was verified with `signingKey`.
     func lookup(_ token: String, signingKey: [UInt8]) -> Entry? {
         entries.withLock { entries in
-            guard let entry = entries[token], entry.signingKey == signingKey else { return nil }
+            guard let entry = entries[SampledText(token)], entry.signingKey == signingKey else { return nil }
             return entry
         }
     }
@@ -27,7 +28,7 @@ final class TokenCache: Sendable {
         entries.withLock { entries in
             // A full cache starts over: simpler than LRU, and a real client set is far smaller.
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = entry
+            entries[SampledText(token)] = entry
         }
     }
 }

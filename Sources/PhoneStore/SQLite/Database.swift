@@ -5,7 +5,7 @@ import Foundation
 /// store guarantees by handing each connection to one caller at a time.
 public final class Database {
     let handle: OpaquePointer
-    private var statements: [String: Statement] = [:]
+    private var statements: [SampledText: Statement] = [:]
 
     /// Opens (creating when `create` is true) the database at `path`. Connections are opened with
     /// `SQLITE_OPEN_NOMUTEX`: the store never shares one between threads at the same time.
@@ -56,9 +56,10 @@ public final class Database {
 
     /// A prepared statement for `sql`, cached for the life of the connection.
     func statement(_ sql: String) throws(SQLiteError) -> Statement {
-        if let cached = statements[sql] { return cached }
+        let key = SampledText(sql)
+        if let cached = statements[key] { return cached }
         let statement = try Statement(connection: handle, sql: sql, persistent: true)
-        statements[sql] = statement
+        statements[key] = statement
         return statement
     }
 
