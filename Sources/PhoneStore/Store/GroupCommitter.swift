@@ -103,7 +103,7 @@ final class GroupCommitter: @unchecked Sendable {
         var results: [Result<Sendable?, any Error>] = []
         results.reserveCapacity(jobs.count)
         do {
-            try writer.execute("BEGIN IMMEDIATE")
+            try writer.run("BEGIN IMMEDIATE")
         } catch {
             for job in jobs { job.completion(.failure(error)) }
             return
@@ -126,7 +126,7 @@ final class GroupCommitter: @unchecked Sendable {
             return
         }
         do {
-            try writer.execute("COMMIT")
+            try writer.run("COMMIT")
         } catch {
             try? writer.execute("ROLLBACK")
             for job in jobs { job.completion(.failure(error)) }
@@ -142,10 +142,12 @@ final class GroupCommitter: @unchecked Sendable {
         case transactionLost(any Error)
     }
 
-    /// Runs `job`'s body, then its epilogue, in one savepoint.
+    /// Runs `job`'s body, then its epilogue, in one savepoint. Transaction statements go through
+    /// `run`, prepared once per connection: `execute` (sqlite3_exec) compiled each anew, about 5,700
+    /// instructions per SAVEPOINT or RELEASE, 11,000 of a create's 200,000 on the writer (callgrind).
     private func run(_ job: Job, on writer: Database) -> SavepointOutcome {
         do {
-            try writer.execute("SAVEPOINT request")
+            try writer.run("SAVEPOINT request")
         } catch {
             return writer.isAutocommit ? .transactionLost(error) : .committed(.failure(error))
         }
@@ -161,10 +163,10 @@ final class GroupCommitter: @unchecked Sendable {
             result = settled
         }
         do {
-            try writer.execute("RELEASE request")
+            try writer.run("RELEASE request")
         } catch {
             guard undo(writer) else { return .transactionLost(error) }
-            try? writer.execute("RELEASE request")
+            try? writer.run("RELEASE request")
             return .committed(.failure(error))
         }
         return .committed(result)
@@ -174,7 +176,7 @@ final class GroupCommitter: @unchecked Sendable {
     /// transaction.
     private func undo(_ writer: Database) -> Bool {
         guard !writer.isAutocommit else { return false }
-        try? writer.execute("ROLLBACK TO request")
+        try? writer.run("ROLLBACK TO request")
         return true
     }
 }
