@@ -1,9 +1,11 @@
 import PhoneStore
 import Synchronization
 
-/// Tokens already verified, by their full text (hashed from samples: `SampledText`), with their lifetime: a client sends the same
+/// Tokens already verified, by their full text, with their lifetime: a client sends the same
 /// token with every request, and verifying it (base64, HMAC, JSON) is most of a read's cost.
-/// Lifetime is checked again on every hit; only the signature check and parsing are saved.
+/// Lifetime is checked again on every hit; only the signature check and parsing are saved. Keys are
+/// hashed from samples (`SampledText`); only verified tokens are stored, and a token's last bytes
+/// are its signature, so stored keys cannot be made to collide.
 final class TokenCache: Sendable {
     struct Entry: Sendable {
         var principal: Principal
