@@ -38,9 +38,12 @@ struct PhoneStoreUsersTests {
             #expect(read == added)
             #expect(Set(read.roles) == [.authenticationAdministrator, .globalReader])
             #expect(read.roleTemplateIDs.count == 2, "a repeated role is stored once")
+            #expect(read.roleTemplateIDs == read.roleTemplateIDs.sorted())
+            #expect(try store.user(key: read.userPrincipalName) == read, "by user principal name, the same roles")
             #expect(read.isAdministrator)
             #expect(try store.addBob().roles.isEmpty)
             #expect(try store.user(key: Fixture.bobID)?.isAdministrator == false)
+            #expect(try store.user(key: Fixture.bobID)?.roleTemplateIDs == [], "no role: no row of NULL read as one")
 
             // A role this build does not name is kept as its template id.
             let unnamed = "11111111-2222-3333-4444-555555555555"

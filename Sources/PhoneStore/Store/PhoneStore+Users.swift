@@ -46,20 +46,27 @@ extension PhoneStore {
 
     static func user(key: String, in db: Database) throws -> User? {
         var found: (id: String, upn: String, name: String)?
+        var roles: [String] = []
         // A user principal name always has an '@' (a CHECK) and an object id never does, so one
-        // index answers: `id = lower(?) OR user_principal_name = ?` made SQLite probe both.
+        // index answers: `id = lower(?) OR user_principal_name = ?` made SQLite probe both. The
+        // roles come in the same statement (a row per role, one with NULL for none): a second
+        // statement cost a list request about 3,000 instructions more (callgrind).
         let sql =
             key.utf8.contains(UInt8(ascii: "@"))
-            ? "SELECT id, user_principal_name, display_name FROM user WHERE user_principal_name = ?"
-            : "SELECT id, user_principal_name, display_name FROM user WHERE id = lower(?)"
-        try db.query(sql, [.text(key)]) { row in found = (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "") }
-        guard let found else { return nil }
-        var roles: [String] = []
-        try db.query(
-            "SELECT role_template_id FROM user_role WHERE user_id = ? ORDER BY role_template_id", [.text(found.id)]
-        ) {
-            row in roles.append(row.text(0) ?? "")
+            ? """
+            SELECT u.id, u.user_principal_name, u.display_name, r.role_template_id
+            FROM user u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.user_principal_name = ?
+            """
+            : """
+            SELECT u.id, u.user_principal_name, u.display_name, r.role_template_id
+            FROM user u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = lower(?)
+            """
+        try db.query(sql, [.text(key)]) { row in
+            if found == nil { found = (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "") }
+            if let role = row.text(3) { roles.append(role) }
         }
-        return User(id: found.id, userPrincipalName: found.upn, displayName: found.name, roleTemplateIDs: roles)
+        guard let found else { return nil }
+        return User(
+            id: found.id, userPrincipalName: found.upn, displayName: found.name, roleTemplateIDs: roles.sorted())
     }
 }
