@@ -15,7 +15,10 @@ public struct SampledText: Hashable, Sendable {
 
     @inlinable
     public func hash(into hasher: inout Hasher) {
-        let sampled: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+        // withUTF8 makes a (rare) non-contiguous text contiguous first, so equal texts always
+        // hash from the same bytes.
+        var text = text
+        text.withUTF8 { bytes in
             hasher.combine(bytes.count)
             guard bytes.count >= 8, let base = bytes.baseAddress else {
                 for byte in bytes { hasher.combine(byte) }
@@ -26,6 +29,5 @@ public struct SampledText: Hashable, Sendable {
             hasher.combine(raw.loadUnaligned(fromByteOffset: (bytes.count - 8) / 2, as: UInt64.self))
             hasher.combine(raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
         }
-        if sampled == nil { hasher.combine(text) }
     }
 }
