@@ -89,4 +89,33 @@ struct PhoneStoreConcurrencyTests {
                     == Int64(users.count))
         }
     }
+
+    /// A write's completion that lets the store go runs the store's deinit on the writer thread,
+    /// whose `stop()` must not wait for that same thread to close the connection (it would wait
+    /// forever). The write is committed, and the file opens again once the thread has ended.
+    @Test func aStoreLetGoByAWritesCompletionDoesNotWaitForItself() throws {
+        final class Holder: @unchecked Sendable {
+            var store: PhoneStore?
+        }
+        try TemporaryDatabase.with { path in
+            let holder = Holder()
+            holder.store = try PhoneStore(path: path)
+            let go = DispatchSemaphore(value: 0)
+            let done = DispatchSemaphore(value: 0)
+            holder.store?.submitWrite(
+                { db in
+                    // Held until the test has dropped its own reference, so the completion's is the last.
+                    go.wait()
+                    try db.run(RawSQL.insertUser(Fixture.aliceID, "alice@contoso.com"))
+                },
+                completion: { _ in
+                    holder.store = nil
+                    done.signal()
+                })
+            go.signal()
+            #expect(done.wait(timeout: .now() + 30) == .success, "the writer waited for itself")
+            let reopened = try PhoneStore(path: path)
+            #expect(try reopened.users().map(\.id) == [Fixture.aliceID])
+        }
+    }
 }

@@ -50,6 +50,27 @@ struct PhoneStorePhoneMethodsTests {
         }
     }
 
+    /// The user, by object id or user principal name, with none, all, or one of their phones.
+    @Test func userWithTheSelectedPhones() throws {
+        try withStore { store, _ in
+            try store.addAlice()
+            try store.addBob()
+            let mobile = try store.createPhoneMethod(userID: alice, type: .mobile, number: "+1 1")
+            let office = try store.createPhoneMethod(userID: alice, type: .office, number: "+1 3")
+            // Bob's phones are not Alice's, whatever the type.
+            _ = try store.createPhoneMethod(userID: Fixture.bobID, type: .mobile, number: "+1 4")
+            _ = try store.createPhoneMethod(userID: Fixture.bobID, type: .alternateMobile, number: "+1 2")
+            for key in [alice, "ALICE@contoso.com"] {
+                #expect(try store.user(key: key, phones: .none).map { [$0.0.id] + $0.1.map(\.id) } == [alice])
+                #expect(try store.user(key: key, phones: .all)?.1 == [mobile, office])
+                #expect(try store.user(key: key, phones: .only(.office))?.1 == [office])
+                #expect(try store.user(key: key, phones: .only(.mobile))?.1 == [mobile])
+                #expect(try store.user(key: key, phones: .only(.alternateMobile))?.1 == [])
+            }
+            #expect(try store.user(key: Fixture.unknownID, phones: .only(.mobile)) == nil)
+        }
+    }
+
     @Test func listOfAUserWithoutPhonesIsEmpty() throws {
         try withStore { store, _ in
             try store.addAlice()

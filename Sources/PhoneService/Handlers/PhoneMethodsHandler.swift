@@ -23,9 +23,15 @@ struct PhoneMethodsHandler: Sendable {
             case .create, .update: .createOrUpdate
             }
         try Authorizer.precheck(principal, need)
-        // Reads fetch the user and their phones in one read transaction.
-        let (target, phones, contextKey) = try resolve(
-            route.user, principal: principal, withPhones: operation == .list || operation == .get)
+        // Reads fetch the user and their phones in one read transaction, only the phone a GET names
+        // (an unknown method id reads none, and is refused below, after the user and the permission).
+        let selection: PhoneStore.PhoneSelection =
+            switch operation {
+            case .list: options.phoneType.map { .only($0) } ?? .all
+            case .get: route.methodID.flatMap { PhoneType(methodID: $0) }.map { .only($0) } ?? .none
+            default: .none
+            }
+        let (target, phones, contextKey) = try resolve(route.user, principal: principal, phones: selection)
         response.facts.targetUserID = target.id
         let visibility = try Authorizer.authorize(principal, need, target: target)
         let representation = PhoneMethodRepresentation(
@@ -148,8 +154,9 @@ struct PhoneMethodsHandler: Sendable {
 
     /// The target user, and the key `@odata.context` shows for it: the URL's key as given, or the
     /// caller's object id for `/me` [choice].
-    /// With `withPhones`, also their phone methods, read in the same transaction.
-    func resolve(_ reference: UserReference, principal: Principal, withPhones: Bool) throws(GraphError)
+    /// Also the phone methods `phones` selects, read in the same transaction.
+    func resolve(_ reference: UserReference, principal: Principal, phones: PhoneStore.PhoneSelection)
+        throws(GraphError)
         -> (User, [PhoneMethod], String)
     {
         let key: String
@@ -165,7 +172,7 @@ struct PhoneMethodsHandler: Sendable {
         case .user(let given):
             key = given
         }
-        let found = try storeCall { try store.user(key: key, withPhoneMethods: withPhones) }
+        let found = try storeCall { try store.user(key: key, phones: phones) }
         guard let (user, phones) = found else { throw .userNotFound(key) }
         return (user, phones, reference == .me ? user.id : key)
     }

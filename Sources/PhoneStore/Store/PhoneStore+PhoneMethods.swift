@@ -8,12 +8,24 @@ extension PhoneStore {
         }
     }
 
-    /// The user whose object id or user principal name is `key` and, with `withPhoneMethods`, their
-    /// phone methods, read in one transaction; nil for an unknown user.
-    public func user(key: String, withPhoneMethods: Bool) throws -> (User, [PhoneMethod])? {
+    /// Which of a user's phone methods to read along with the user.
+    public enum PhoneSelection: Sendable, Equatable {
+        case none
+        case all
+        /// The phone of this type, if there is one (a GET of one method reads only that row).
+        case only(PhoneType)
+    }
+
+    /// The user whose object id or user principal name is `key` and the phone methods `phones`
+    /// selects, read in one transaction; nil for an unknown user.
+    public func user(key: String, phones: PhoneSelection) throws -> (User, [PhoneMethod])? {
         try read { db in
             guard let user = try Self.user(key: key, in: db) else { return nil }
-            return (user, withPhoneMethods ? try Self.phoneMethods(userID: user.id, in: db) : [])
+            switch phones {
+            case .none: return (user, [])
+            case .all: return (user, try Self.phoneMethods(userID: user.id, in: db))
+            case .only(let type): return (user, try Self.phoneMethods(userID: user.id, type: type, in: db))
+            }
         }
     }
 
@@ -21,7 +33,7 @@ extension PhoneStore {
     public func phoneMethod(userID: String, type: PhoneType) throws -> PhoneMethod? {
         try read { db in
             guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
-            return try Self.phoneMethods(userID: userID, in: db).first { $0.type == type }
+            return try Self.phoneMethods(userID: userID, type: type, in: db).first
         }
     }
 
@@ -89,20 +101,19 @@ extension PhoneStore {
     }
 
     static func phoneMethod(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
-        guard let method = try phoneMethods(userID: userID, in: db).first(where: { $0.type == type }) else {
+        guard let method = try phoneMethods(userID: userID, type: type, in: db).first else {
             throw StoreError.phoneMethodNotFound(type)
         }
         return method
     }
 
-    /// The user's phones with the state the `phone_method_state` view derives for each.
-    static func phoneMethods(userID: String, in db: Database) throws -> [PhoneMethod] {
+    /// The user's phones (or only the one of `type`) with the state the `phone_method_state` view
+    /// derives for each.
+    static func phoneMethods(userID: String, type: PhoneType? = nil, in db: Database) throws -> [PhoneMethod] {
         var methods: [PhoneMethod] = []
         try db.query(
-            """
-            SELECT phone_type, phone_number, created_at, sms_sign_in_state FROM phone_method_state WHERE user_id = ?
-            """,
-            [.text(userID)]
+            type == nil ? selectPhoneMethods : selectPhoneMethodOfType,
+            type.map { [.text(userID), .text($0.rawValue)] } ?? [.text(userID)]
         ) { row in
             guard let type = PhoneType(rawValue: row.text(0) ?? ""),
                 let state = SmsSignInState(rawValue: row.text(3) ?? "")
@@ -115,4 +126,11 @@ extension PhoneStore {
         // At most three rows: sorted here rather than by an ORDER BY, which costs SQLite a sorter.
         return methods.sorted { $0.type.listOrder < $1.type.listOrder }
     }
+
+    private static let selectPhoneMethods =
+        "SELECT phone_type, phone_number, created_at, sms_sign_in_state FROM phone_method_state WHERE user_id = ?"
+    private static let selectPhoneMethodOfType = """
+        SELECT phone_type, phone_number, created_at, sms_sign_in_state FROM phone_method_state
+        WHERE user_id = ? AND phone_type = ?
+        """
 }
