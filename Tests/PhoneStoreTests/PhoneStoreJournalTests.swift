@@ -181,6 +181,28 @@ import Testing
         }
     }
 
+    /// A flush inserts whole chunks of rows a statement and the rest one by one; a row the schema
+    /// refuses (a status outside 100–599) is dropped alone, also from a chunk, and every other row
+    /// lands, in arrival order.
+    @Test(arguments: [nil, 0, 5, 16, 35])
+    func aFlushWritesEveryRowButOneTheSchemaRefuses(refused: Int?) throws {
+        try withStore { store, _ in
+            let count = 2 * PhoneStore.journalRowsPerInsert + 8
+            for index in 0..<count {
+                store.recordLater(Self.entry(index, status: index == refused ? 99 : 200))
+            }
+            try store.flushJournal()
+            let expected = (0..<count).filter { $0 != refused }.map { "client-\($0)" }
+            #expect(try Self.all(store).map(\.clientRequestID).reversed() == expected)
+            let ids = try store.read { db in
+                var ids: [Int64] = []
+                try db.query("SELECT id FROM request_journal ORDER BY id") { ids.append($0.int(0)) }
+                return ids
+            }
+            #expect(ids == Array(1...Int64(expected.count)), "one id per row, in arrival order")
+        }
+    }
+
     @Test func aWritesRowCommitsWithItEvenWhenTheWriteIsRefused() throws {
         try withStore { store, _ in
             try store.addAlice()

@@ -41,14 +41,31 @@ extension PhoneStore {
         submitWrite({ [journal] db in try Self.flush(journal, prune: prune, in: db) }, completion: { _ in })
     }
 
-    /// Inserts the buffered entries; prunes too when asked or when it is time.
+    /// Inserts the buffered entries, `journalRowsPerInsert` rows a statement; prunes too when asked
+    /// or when it is time.
     static func flush(_ journal: RequestJournal, prune: Bool, in db: Database) throws {
-        for entry in journal.take() {
-            do {
-                try insert(entry, in: db)
-            } catch {
-                // A row the schema refuses is dropped alone; a lost transaction ends the flush.
-                if db.isAutocommit { throw error }
+        let entries = journal.take()
+        var start = entries.startIndex
+        while start < entries.endIndex {
+            let chunk = entries[start..<min(start + journalRowsPerInsert, entries.endIndex)]
+            start = chunk.endIndex
+            if chunk.count == journalRowsPerInsert {
+                do {
+                    try db.run(insertChunkSQL, chunk.flatMap(values))
+                    continue
+                } catch {
+                    // A lost transaction ends the flush; a row the schema refuses fails its whole
+                    // statement (undone alone), so its chunk goes again row by row, below.
+                    if db.isAutocommit { throw error }
+                }
+            }
+            for entry in chunk {
+                do {
+                    try insert(entry, in: db)
+                } catch {
+                    // A row the schema refuses is dropped alone; a lost transaction ends the flush.
+                    if db.isAutocommit { throw error }
+                }
             }
         }
         if prune || journal.pruneDue() {
@@ -57,21 +74,34 @@ extension PhoneStore {
         }
     }
 
-    /// One cached prepared statement.
+    /// Rows per INSERT of a flush. One statement per row cost SQLite 17.9k instructions a row, one
+    /// of 16 rows 13.2k (callgrind, the journal's schema); 64 rows saved only 0.5k more.
+    public static let journalRowsPerInsert = 16
+
+    private static let insertColumns = """
+        INSERT INTO request_journal (at, method, path, status, error_code, request_id, client_request_id,
+            caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id)
+        VALUES
+        """
+    private static let insertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    private static let insertSQL = "\(insertColumns) \(insertRow)"
+    private static let insertChunkSQL =
+        "\(insertColumns) " + Array(repeating: insertRow, count: journalRowsPerInsert).joined(separator: ", ")
+
+    /// One row, by one cached prepared statement.
     static func insert(_ entry: JournalEntry, in db: Database) throws {
+        try db.run(insertSQL, values(entry))
+    }
+
+    /// An entry's values, in `insertColumns`' order.
+    private static func values(_ entry: JournalEntry) -> [SQLiteValue] {
         func text(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
-        try db.run(
-            """
-            INSERT INTO request_journal (at, method, path, status, error_code, request_id, client_request_id,
-                caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .text(entry.at), .text(entry.method), .text(entry.path), .integer(Int64(entry.status)),
-                text(entry.errorCode), .text(entry.requestID), .text(entry.clientRequestID), text(entry.callerUserID),
-                text(entry.callerAppID), text(entry.targetUserID), text(entry.phoneMethodID),
-                .integer(max(0, entry.durationMicroseconds)), .integer(entry.earlyRetry ? 1 : 0), text(entry.batchID),
-            ])
+        return [
+            .text(entry.at), .text(entry.method), .text(entry.path), .integer(Int64(entry.status)),
+            text(entry.errorCode), .text(entry.requestID), .text(entry.clientRequestID), text(entry.callerUserID),
+            text(entry.callerAppID), text(entry.targetUserID), text(entry.phoneMethodID),
+            .integer(max(0, entry.durationMicroseconds)), .integer(entry.earlyRetry ? 1 : 0), text(entry.batchID),
+        ]
     }
 
     /// Deletes the oldest rows past `maximumRows` and the rows older than `maximumAgeSeconds`, at
