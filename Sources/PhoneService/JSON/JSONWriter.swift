@@ -131,7 +131,7 @@ struct JSONWriter: Sendable {
     /// The same for UTF-8 bytes.
     mutating func appendString(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(JSONByte.quote)
-        if !utf8.contains(where: Self.needsEscape) {
+        if !ByteScan.contains(below: 0x20, or: JSONByte.quote, or: JSONByte.backslash, in: utf8) {
             bytes.append(contentsOf: utf8)
         } else {
             for byte in utf8 {

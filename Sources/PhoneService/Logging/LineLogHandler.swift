@@ -53,7 +53,7 @@ struct LineLogHandler: LogHandler {
 
     /// The same for a value's UTF-8 bytes.
     static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        utf8.isEmpty || utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7f }
+        utf8.isEmpty || ByteScan.contains(below: 0x21, or: UInt8(ascii: "\""), or: 0x7f, in: utf8)
     }
 
     /// Values with spaces, quotes or control characters are quoted, with those escaped, so that a
