@@ -364,7 +364,9 @@ fi
 # The warm-up covers what fills once to a bound under random reads: SQLite's page cache (2 MB per
 # connection, readers and writer) and malloc's per-thread arenas. Sampled every 10 s on the
 # 2026-12-02 machine, RSS rose about 6 MB over the first 40 s (38 -> 44 MB), then stayed within
-# 2 MB for 4 minutes (3.6M requests); a leak keeps growing after that.
+# 2 MB for 4 minutes (3.6M requests); a leak keeps growing after that. RSS also holds the free
+# memory malloc keeps (up to 64 MiB a heap, Serve.keepFreedMemory), which can step it up by a few
+# MB in a run; docs/benchmarks.md (2026-12-02 05:23) shows malloc_trim giving that back.
 long_line=
 if [ "$long" = 1 ]; then
     start_service "$db" long
