@@ -13,7 +13,9 @@ struct PhoneMethodsHandler: Sendable {
     func handle(_ route: PhoneRoute, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
         throws(GraphError) -> HandlerOutcome
     {
-        if let id = route.methodID, let type = PhoneType(methodID: id) { response.facts.phoneMethodID = type.methodID }
+        // The phone type behind the route's method id; nil without one or for an unknown one.
+        let namedType = route.methodID.flatMap { PhoneType(methodID: $0) }
+        if let namedType { response.facts.phoneMethodID = namedType.methodID }
         let operation = try Self.operation(route, method: request.method)
         let options = try QueryOptions.parse(request.query, version: route.version, isList: operation == .list)
         let need: Need =
@@ -28,7 +30,7 @@ struct PhoneMethodsHandler: Sendable {
         let selection: PhoneStore.PhoneSelection =
             switch operation {
             case .list: options.phoneType.map { .only($0) } ?? .all
-            case .get: route.methodID.flatMap { PhoneType(methodID: $0) }.map { .only($0) } ?? .none
+            case .get: namedType.map { .only($0) } ?? .none
             default: .none
             }
         let (target, phones, contextKey) = try resolve(route.user, principal: principal, phones: selection)
@@ -39,17 +41,17 @@ struct PhoneMethodsHandler: Sendable {
 
         switch operation {
         case .list:
-            var methods = phones
-            if let type = options.phoneType { methods = methods.filter { $0.type == type } }
+            // `$filter=phoneType eq '…'` was applied by the selection.
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: false)
             return .response(
                 response.json(
                     status: 200,
                     body: representation.collection(
-                        methods, context: context, odataType: route.collection == .methods)))
+                        phones, context: context, odataType: route.collection == .methods)))
         case .get:
-            let type = try Self.phoneType(route)
-            guard let method = phones.first(where: { $0.type == type }) else {
+            // The selection read only the named phone; an unknown method id read none.
+            _ = try Self.phoneType(route)
+            guard let method = phones.first else {
                 throw .methodNotFound(route.methodID ?? "")
             }
             let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
