@@ -30,6 +30,27 @@ struct DatabaseTests {
         }
     }
 
+    /// `Row.value(_:as:)` reads an enum case from the column's bytes: the whole text must be the
+    /// raw value, byte for byte (no prefix, no case folding, no trailing NUL), as `init(rawValue:)`.
+    @Test func rowValueIsTheCaseWhoseRawValueIsTheWholeText() throws {
+        let path = NSTemporaryDirectory() + "row-value-\(UUID().uuidString).db"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try Database(path: path)
+        let texts: [String?] =
+            PhoneType.allCases.map(\.rawValue) + SmsSignInState.allCases.map(\.rawValue)
+            + ["mobil", "mobilee", "Mobile", "office ", "", "mobile\0", "ready\0x", nil]
+        for text in texts {
+            var phoneType: PhoneType?
+            var state: SmsSignInState?
+            try db.query("SELECT ?", [text.map { .text($0) } ?? .null]) { row in
+                phoneType = row.value(0, as: PhoneType.self)
+                state = row.value(0, as: SmsSignInState.self)
+            }
+            #expect(phoneType == text.flatMap(PhoneType.init(rawValue:)), "\(String(describing: text))")
+            #expect(state == text.flatMap(SmsSignInState.init(rawValue:)), "\(String(describing: text))")
+        }
+    }
+
     @Test func readOnlyConnectionCannotWrite() throws {
         try withStore { store, path in
             let reader = try Database(path: path, readOnly: true)

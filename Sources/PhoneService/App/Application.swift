@@ -4,7 +4,7 @@ import PhoneStore
 
 /// The Graph emulator behind the HTTP server: gives each request its ids, authenticates it,
 /// routes it to a handler, turns every failure into Graph's error envelope, and logs one line.
-struct Application: Sendable {
+final class Application: Sendable {
     /// Requests whose headers add up to more than this are refused [choice]: room for large tokens.
     static let maximumHeaderBytes = 16 * 1024
 
@@ -94,7 +94,7 @@ struct Application: Sendable {
             case .deferred(let start): start(finish)
             case .queuedWrite(let start):
                 start(
-                    { [store] result, db in
+                    { [store = self.store] result, db in
                         let (answer, entry) = settle(result)
                         if let entry { try store.record(entry, in: db) }
                         return answer

@@ -8,6 +8,45 @@ struct PhoneMethodRepresentation: Sendable {
     let version: APIVersion
     let visibility: Authorizer.Visibility
     let select: [String]?
+    /// The properties each method shows, in order, worked out once rather than per method.
+    private let fields: [Field]
+
+    /// A selectable property (`QueryOptions.selectable`): its JSON name and how it is written.
+    private enum Field {
+        case id, phoneNumber, phoneType, smsSignInState, createdDateTime, lastUsedDateTime
+
+        init(name: String) {
+            switch name {
+            case "id": self = .id
+            case "phoneNumber": self = .phoneNumber
+            case "phoneType": self = .phoneType
+            case "smsSignInState": self = .smsSignInState
+            case "createdDateTime": self = .createdDateTime
+            default: self = .lastUsedDateTime  // the one other selectable property, always null
+            }
+        }
+
+        var name: String {
+            switch self {
+            case .id: "id"
+            case .phoneNumber: "phoneNumber"
+            case .phoneType: "phoneType"
+            case .smsSignInState: "smsSignInState"
+            case .createdDateTime: "createdDateTime"
+            case .lastUsedDateTime: "lastUsedDateTime"
+            }
+        }
+    }
+
+    private static let v1Fields = QueryOptions.selectable(.v1).map(Field.init(name:))
+    private static let betaFields = QueryOptions.selectable(.beta).map(Field.init(name:))
+
+    init(version: APIVersion, visibility: Authorizer.Visibility, select: [String]?) {
+        self.version = version
+        self.visibility = visibility
+        self.select = select
+        fields = select?.map(Field.init(name:)) ?? (version == .beta ? Self.betaFields : Self.v1Fields)
+    }
 
     /// `@odata.context` for `users('key')/authentication/{collection}`, with `(select)` when the
     /// request selected properties, and `/$entity` for a single method.
@@ -51,15 +90,15 @@ struct PhoneMethodRepresentation: Sendable {
             writer.key("@odata.type")
             writer.string(Self.odataType)
         }
-        for field in select ?? QueryOptions.selectable(version) {
-            writer.key(field)
+        for field in fields {
+            writer.key(field.name)
             switch field {
-            case "id": writer.string(method.id)
-            case "phoneNumber": writer.string(visibility == .masked ? Self.mask(method.number) : method.number)
-            case "phoneType": writer.string(method.type.rawValue)
-            case "smsSignInState": writer.string(method.smsSignInState.rawValue)
-            case "createdDateTime": writer.string(method.createdAt)
-            default: writer.null()
+            case .id: writer.string(method.id)
+            case .phoneNumber: writer.string(visibility == .masked ? Self.mask(method.number) : method.number)
+            case .phoneType: writer.string(method.type.rawValue)
+            case .smsSignInState: writer.string(method.smsSignInState.rawValue)
+            case .createdDateTime: writer.string(method.createdAt)
+            case .lastUsedDateTime: writer.null()
             }
         }
         writer.endObject()

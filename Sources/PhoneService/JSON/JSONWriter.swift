@@ -123,9 +123,8 @@ struct JSONWriter: Sendable {
     /// Appends `text` as a quoted string literal. Only '"', '\' and control characters are escaped:
     /// '/' and non-ASCII characters go out as their UTF-8 bytes, which every JSON reader accepts.
     mutating func appendString(_ text: String) {
-        var text = text
         // Contiguous UTF-8 (native strings already are): scanned and copied as a buffer.
-        text.withUTF8 { appendString(utf8: $0) }
+        text.withContiguousUTF8 { appendString(utf8: $0) }
     }
 
     /// The same for UTF-8 bytes.

@@ -47,8 +47,7 @@ struct LineLogHandler: LogHandler {
 
     /// Whether `escape` would quote `value`.
     static func needsQuotes(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { needsQuotes($0) }
+        value.withContiguousUTF8 { needsQuotes($0) }
     }
 
     /// The same for a value's UTF-8 bytes.

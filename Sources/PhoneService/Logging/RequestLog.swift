@@ -70,8 +70,7 @@ struct RequestLog: Sendable {
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         line.append(UInt8(ascii: "="))
-        var value = value
-        value.withUTF8 { bytes in
+        value.withContiguousUTF8 { bytes in
             if LineLogHandler.needsQuotes(bytes) {
                 line.append(contentsOf: LineLogHandler.escape(String(decoding: bytes, as: UTF8.self)).utf8)
             } else {

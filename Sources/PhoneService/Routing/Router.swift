@@ -99,8 +99,7 @@ enum Router {
     /// The '/'s are found in the contiguous UTF-8 first: walking `String.UTF8View`'s indices cost
     /// three times as many instructions (callgrind).
     static func segments(of path: String) -> [Substring] {
-        var path = path
-        let cuts = path.withUTF8 { bytes in bytes.indices.filter { bytes[$0] == UInt8(ascii: "/") } }
+        let cuts = path.withContiguousUTF8 { bytes in bytes.indices.filter { bytes[$0] == UInt8(ascii: "/") } }
         var segments: [Substring] = []
         segments.reserveCapacity(cuts.count + 1)
         var start = path.utf8.startIndex

@@ -15,10 +15,9 @@ public struct SampledText: Hashable, Sendable {
 
     @inlinable
     public func hash(into hasher: inout Hasher) {
-        // withUTF8 makes a (rare) non-contiguous text contiguous first, so equal texts always
-        // hash from the same bytes.
-        var text = text
-        text.withUTF8 { bytes in
+        // A (rare) non-contiguous text is made contiguous first, so equal texts always hash from
+        // the same bytes.
+        text.withContiguousUTF8 { bytes in
             hasher.combine(bytes.count)
             guard bytes.count >= 8, let base = bytes.baseAddress else {
                 for byte in bytes { hasher.combine(byte) }

@@ -79,6 +79,16 @@ public final class Database {
         while try statement.step() {}
     }
 
+    /// Runs a statement that returns no rows, with its parameters bound by `bind` (no array of
+    /// values on the way: the journal's flush binds hundreds of parameters a statement).
+    func run(_ sql: String, binding bind: (Statement) throws(SQLiteError) -> Void) throws(SQLiteError) {
+        let statement = try statement(sql)
+        statement.clear()
+        try bind(statement)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
     /// The first column of the first row, as text, or nil when there is no row.
     public func scalarText(_ sql: String, _ values: [SQLiteValue] = []) throws -> String? {
         var result: String?
@@ -138,6 +148,9 @@ public struct Row {
 
     public func text(_ column: Int32) -> String? { statement.text(column) }
     public func int(_ column: Int32) -> Int64 { statement.int(column) }
+    /// The case of `T` named by the column's text, without making a String of it.
+    public func value<T: RawRepresentable & CaseIterable>(_ column: Int32, as type: T.Type) -> T?
+    where T.RawValue == String { statement.value(column, as: type) }
     public func blob(_ column: Int32) -> [UInt8] { statement.blob(column) }
     public func isNull(_ column: Int32) -> Bool { statement.isNull(column) }
 }

@@ -22,34 +22,55 @@ public final class Statement {
 
     /// Clears earlier bindings and binds `values` to parameters 1...n.
     func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
+        clear()
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
-            let rc: Int32
             switch value {
-            case .null: rc = sqlite3_bind_null(handle, index)
-            case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-            case .text(let v):
-                // The byte length, not -1: with -1 SQLite stops at the first NUL, so a key such as
-                // "alice@contoso.com\0x" would be bound as "alice@contoso.com" and match alice.
-                var text = v
-                rc = text.withUTF8 { bytes in
-                    // An empty buffer may have no base address, which SQLite would bind as NULL.
-                    guard let base = bytes.baseAddress else {
-                        return sqlite3_bind_text(handle, index, "", 0, CSQLite_transient())
-                    }
-                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                        sqlite3_bind_text(handle, index, $0, Int32(bytes.count), CSQLite_transient())
-                    }
-                }
+            case .null: try bindNull(at: index)
+            case .integer(let v): try bind(v, at: index)
+            case .text(let v): try bind(v, at: index)
             case .blob(let v):
-                rc = v.withUnsafeBytes {
-                    sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), CSQLite_transient())
-                }
+                try check(
+                    v.withUnsafeBytes {
+                        sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), CSQLite_transient())
+                    })
             }
-            guard rc == SQLITE_OK else { throw SQLiteError(code: rc, connection: connection, sql: sql) }
         }
+    }
+
+    /// Resets the statement and clears its bindings, before binding values one by one.
+    func clear() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    func bindNull(at index: Int32) throws(SQLiteError) {
+        try check(sqlite3_bind_null(handle, index))
+    }
+
+    func bind(_ value: Int64, at index: Int32) throws(SQLiteError) {
+        try check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    /// Binds text, or NULL for nil.
+    func bind(_ value: String?, at index: Int32) throws(SQLiteError) {
+        guard let text = value else { return try bindNull(at: index) }
+        // The byte length, not -1: with -1 SQLite stops at the first NUL, so a key such as
+        // "alice@contoso.com\0x" would be bound as "alice@contoso.com" and match alice.
+        let rc = text.withContiguousUTF8 { bytes in
+            // An empty buffer may have no base address, which SQLite would bind as NULL.
+            guard let base = bytes.baseAddress else {
+                return sqlite3_bind_text(handle, index, "", 0, CSQLite_transient())
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), CSQLite_transient())
+            }
+        }
+        try check(rc)
+    }
+
+    private func check(_ rc: Int32) throws(SQLiteError) {
+        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, connection: connection, sql: sql) }
     }
 
     /// Advances to the next row: true when a row is available, false when done.
@@ -73,6 +94,17 @@ public final class Statement {
         // By length, like the binding: text may hold a NUL.
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+    }
+
+    /// The case of `T` whose raw value is the column's text, compared byte by byte: no String is
+    /// made for the column (nil for NULL or text that is no case).
+    func value<T: RawRepresentable & CaseIterable>(_ column: Int32, as: T.Type) -> T? where T.RawValue == String {
+        guard let p = sqlite3_column_text(handle, column) else { return nil }
+        let bytes = UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column)))
+        for candidate in T.allCases {
+            if candidate.rawValue.withContiguousUTF8({ $0.elementsEqual(bytes) }) { return candidate }
+        }
+        return nil
     }
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }

@@ -51,7 +51,10 @@ extension PhoneStore {
             start = chunk.endIndex
             if chunk.count == journalRowsPerInsert {
                 do {
-                    try db.run(insertChunkSQL, chunk.flatMap(values))
+                    try db.run(insertChunkSQL) { statement throws(SQLiteError) in
+                        var index: Int32 = 1
+                        for entry in chunk { try bind(entry, to: statement, from: &index) }
+                    }
                     continue
                 } catch {
                     // A lost transaction ends the flush; a row the schema refuses fails its whole
@@ -90,19 +93,35 @@ extension PhoneStore {
 
     /// One row, by one cached prepared statement.
     static func insert(_ entry: JournalEntry, in db: Database) throws {
-        try db.run(insertSQL, values(entry))
+        try db.run(insertSQL) { statement throws(SQLiteError) in
+            var index: Int32 = 1
+            try bind(entry, to: statement, from: &index)
+        }
     }
 
-    /// An entry's values, in `insertColumns`' order.
-    private static func values(_ entry: JournalEntry) -> [SQLiteValue] {
-        func text(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
-        return [
-            .text(entry.at), .text(entry.method), .text(entry.path), .integer(Int64(entry.status)),
-            text(entry.errorCode), .text(entry.requestID), .text(entry.clientRequestID), text(entry.callerUserID),
-            text(entry.callerAppID), text(entry.targetUserID), text(entry.phoneMethodID),
-            .integer(max(0, entry.durationMicroseconds)), .integer(entry.earlyRetry ? 1 : 0), text(entry.batchID),
-        ]
+    /// Binds an entry's values, in `insertColumns`' order, to parameters `index`... (and moves
+    /// `index` past them).
+    private static func bind(_ entry: JournalEntry, to statement: Statement, from index: inout Int32)
+        throws(SQLiteError)
+    {
+        try statement.bind(entry.at, at: index)
+        try statement.bind(entry.method, at: index + 1)
+        try statement.bind(entry.path, at: index + 2)
+        try statement.bind(Int64(entry.status), at: index + 3)
+        try statement.bind(entry.errorCode, at: index + 4)
+        try statement.bind(entry.requestID, at: index + 5)
+        try statement.bind(entry.clientRequestID, at: index + 6)
+        try statement.bind(entry.callerUserID, at: index + 7)
+        try statement.bind(entry.callerAppID, at: index + 8)
+        try statement.bind(entry.targetUserID, at: index + 9)
+        try statement.bind(entry.phoneMethodID, at: index + 10)
+        try statement.bind(max(0, entry.durationMicroseconds), at: index + 11)
+        try statement.bind(entry.earlyRetry ? 1 : 0, at: index + 12)
+        try statement.bind(entry.batchID, at: index + 13)
+        index += columnsPerRow
     }
+
+    private static let columnsPerRow: Int32 = 14
 
     /// Deletes the oldest rows past `maximumRows` and the rows older than `maximumAgeSeconds`, at
     /// most `RequestJournal.pruneLimit` of each per call; true when a limit was reached (rows may be

@@ -115,8 +115,7 @@ extension PhoneStore {
             type == nil ? selectPhoneMethods : selectPhoneMethodOfType,
             type.map { [.text(userID), .text($0.rawValue)] } ?? [.text(userID)]
         ) { row in
-            guard let type = PhoneType(rawValue: row.text(0) ?? ""),
-                let state = SmsSignInState(rawValue: row.text(3) ?? "")
+            guard let type = row.value(0, as: PhoneType.self), let state = row.value(3, as: SmsSignInState.self)
             else { return }
             methods.append(
                 PhoneMethod(
