@@ -236,4 +236,22 @@ import Testing
         #expect(created.status == 201, "\(created.text)")
         #expect(try fixture.server.store.phoneMethods(userID: fixture.alice.id).count == 1)
     }
+
+    /// The media type check on its own, for what HTTP's header parsing would tidy away before it
+    /// (tabs, empty values) and for near misses.
+    @Test func theJSONMediaTypeIsMatchedWithoutParametersSpacesOrCase() {
+        for accepted in [
+            "application/json", "APPLICATION/JSON", " application/json", "\tapplication/json\t",
+            "application/json;", "application/json \t; charset=utf-8", "application/json;a=b;c=d",
+        ] {
+            #expect(JSONBody.isJSON(accepted), "\(accepted)")
+        }
+        for refused in [
+            "", ";", " ", "application/jso", "application/jsonx", "application/ json", "application /json",
+            "application/json\u{00A0}", "xapplication/json", "text/json", "application/json,text/plain",
+        ] {
+            #expect(!JSONBody.isJSON(refused), "\(refused)")
+        }
+    }
 }
+

@@ -10,8 +10,7 @@ enum JSONBody {
             throw .badRequest("The request body is empty; send a JSON object with \(expected).")
         }
         let contentType = request.header("content-type")
-        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else { throw .unsupportedMediaType(contentType) }
+        guard let contentType, isJSON(contentType) else { throw .unsupportedMediaType(contentType) }
         let document: JSONValue
         do {
             document = try JSONParser.parse(request.body)
@@ -22,5 +21,18 @@ enum JSONBody {
             throw .badRequest("The request body must be a JSON object.")
         }
         return members
+    }
+
+    /// Whether a Content-Type names JSON: its media type (before any ';', without the spaces and
+    /// tabs around it, RFC 9110's OWS) is `application/json` in any case. Byte by byte: Foundation's
+    /// `trimmingCharacters(in:)` went through UTF-16 and cost 20k instructions a request (callgrind).
+    static func isJSON(_ contentType: String) -> Bool {
+        let bytes = contentType.utf8
+        let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+        var mediaType = bytes[bytes.startIndex..<end]
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while let first = mediaType.first, isSpace(first) { mediaType = mediaType.dropFirst() }
+        while let last = mediaType.last, isSpace(last) { mediaType = mediaType.dropLast() }
+        return Substring(mediaType).equalsIgnoringASCIICase("application/json")
     }
 }
