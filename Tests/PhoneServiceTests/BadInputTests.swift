@@ -254,4 +254,3 @@ import Testing
         }
     }
 }
-
