@@ -84,8 +84,8 @@ public final class Database {
     func run(_ sql: String, binding bind: (Statement) throws(SQLiteError) -> Void) throws(SQLiteError) {
         let statement = try statement(sql)
         statement.clear()
-        try bind(statement)
         defer { statement.reset() }
+        try bind(statement)
         while try statement.step() {}
     }
 
