@@ -97,6 +97,25 @@ import Testing
         #expect(response.innerError["request-id"] as? String == response.headers["request-id"])
     }
 
+    /// Header names match in any case, and a header sent twice reaches the application as one value,
+    /// joined by ", " (RFC 9110).
+    @Test func headerNamesMatchInAnyCaseAndARepeatedHeaderIsJoined() throws {
+        let fixture = try PhoneFixture()
+        let path = methodsPath(.v1, "users/alice%40contoso.com")
+        let shouted = try fixture.server.client().request(
+            "GET", path, headers: [("AUTHORIZATION", "Bearer \(fixture.adminToken)"), ("CLIENT-REQUEST-ID", "shouted")])
+        #expect(shouted.status == 200, "\(shouted.text)")
+        #expect(shouted.headers["client-request-id"] == "shouted")
+        let twice = try fixture.server.client().request(
+            "GET", path,
+            headers: [
+                ("authorization", "Bearer \(fixture.adminToken)"), ("client-request-id", "first"),
+                ("Client-Request-Id", "second"),
+            ])
+        #expect(twice.status == 200, "\(twice.text)")
+        #expect(twice.headers["client-request-id"] == "first, second")
+    }
+
     @Test(arguments: bothVersions)
     func jsonSuccessesCarryODataContentTypeAndIDs(version: APIVersion) throws {
         let fixture = try PhoneFixture()

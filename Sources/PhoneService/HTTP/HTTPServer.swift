@@ -267,14 +267,42 @@ private func values(of connection: OpaquePointer, kind: MHD_ValueKind) -> [(name
     return collector.pairs
 }
 
-/// Header names lower-cased; repeated headers joined with ", " as RFC 9110 allows.
-private func headers(of connection: OpaquePointer) -> [String: String] {
+/// Builds `headers(of:)`'s dictionary inside libmicrohttpd's iterator.
+private final class HeaderCollector {
     var headers: [String: String] = [:]
-    for (name, value) in values(of: connection, kind: CMicroHTTPD_HEADER_KIND) {
-        let key = name.lowercased()
-        headers[key] = headers[key].map { $0 + ", " + value } ?? value
+}
+
+/// Header names lower-cased; repeated headers joined with ", " as RFC 9110 allows. Built straight
+/// from libmicrohttpd's strings: no list of pairs first, no second string per lower-cased name.
+private func headers(of connection: OpaquePointer) -> [String: String] {
+    let collector = HeaderCollector()
+    collector.headers.reserveCapacity(8)
+    withExtendedLifetime(collector) {
+        _ = MHD_get_connection_values(
+            connection, CMicroHTTPD_HEADER_KIND,
+            { context, _, key, value in
+                guard let context, let key else { return CMicroHTTPD_YES }
+                let collector = Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()
+                let name = lowercasedHeaderName(key)
+                let text = value.map { String(cString: $0) } ?? ""
+                collector.headers[name] = collector.headers[name].map { $0 + ", " + text } ?? text
+                return CMicroHTTPD_YES
+            }, Unmanaged.passUnretained(collector).toOpaque())
     }
-    return headers
+    return collector.headers
+}
+
+/// A header name with its ASCII letters lower-cased. Header names are ASCII tokens (RFC 9110);
+/// any other byte is kept as sent.
+private func lowercasedHeaderName(_ name: UnsafePointer<CChar>) -> String {
+    let count = strlen(name)
+    return String(unsafeUninitializedCapacity: count) { buffer in
+        for index in 0..<count {
+            let byte = UInt8(bitPattern: name[index])
+            buffer[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+        }
+        return count
+    }
 }
 
 /// Query arguments, percent-decoded here because libmicrohttpd's unescaping is turned off. An
