@@ -1,3 +1,5 @@
+import PhoneStore
+
 /// Percent-decoding of URL path segments and query components.
 enum PercentEncoding {
     /// Decodes `%XX` escapes (and `+` as a space when `plusIsSpace`); nil when an escape is
@@ -31,7 +33,7 @@ enum PercentEncoding {
     /// `@odata.context` (`alice%40contoso.com`).
     static func encode(_ text: String) -> String {
         // An object id (the usual key) has nothing to encode.
-        guard text.utf8.contains(where: { !isUnreserved($0) }) else { return text }
+        guard text.withContiguousUTF8({ $0.contains(where: { !isUnreserved($0) }) }) else { return text }
         let hex: StaticString = "0123456789ABCDEF"
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count * 3)

@@ -102,7 +102,8 @@ public final class Statement {
         guard let p = sqlite3_column_text(handle, column) else { return nil }
         let bytes = UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column)))
         for candidate in T.allCases {
-            if candidate.rawValue.withContiguousUTF8({ $0.elementsEqual(bytes) }) { return candidate }
+            let same = candidate.rawValue.withContiguousUTF8 { $0.count == bytes.count && $0.elementsEqual(bytes) }
+            if same { return candidate }
         }
         return nil
     }

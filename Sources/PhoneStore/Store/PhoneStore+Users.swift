@@ -53,7 +53,7 @@ extension PhoneStore {
         // key's order, so the ORDER BY costs no sorter): a second statement cost a list request
         // about 3,000 instructions more (callgrind).
         let sql =
-            key.utf8.contains(UInt8(ascii: "@"))
+            key.withContiguousUTF8 { $0.contains(UInt8(ascii: "@")) }
             ? """
             SELECT u.id, u.user_principal_name, u.display_name, r.role_template_id
             FROM user u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.user_principal_name = ?
