@@ -246,50 +246,54 @@ private func requestCompleted(
     }
 }
 
-/// Collects a connection's values of one kind (headers or query arguments) through
-/// libmicrohttpd's iterator, which takes a C function pointer and a context.
-private final class ValueCollector {
-    var pairs: [(name: String, value: String)] = []
+/// Calls `visit` with each of a connection's values of one kind (headers or query arguments),
+/// through libmicrohttpd's iterator, which takes a C function pointer and a context.
+private func forEachValue(
+    of connection: OpaquePointer, kind: MHD_ValueKind,
+    _ visit: (_ name: UnsafePointer<CChar>, _ value: UnsafePointer<CChar>?) -> Void
+) {
+    withoutActuallyEscaping(visit) { visit in
+        let visitor = ValueVisitor(visit)
+        withExtendedLifetime(visitor) {
+            _ = MHD_get_connection_values(
+                connection, kind,
+                { context, _, key, value in
+                    guard let context, let key else { return CMicroHTTPD_YES }
+                    Unmanaged<ValueVisitor>.fromOpaque(context).takeUnretainedValue().visit(key, value)
+                    return CMicroHTTPD_YES
+                }, Unmanaged.passUnretained(visitor).toOpaque())
+        }
+    }
+}
+
+/// `forEachValue`'s context for libmicrohttpd; it never outlives the call.
+private final class ValueVisitor {
+    let visit: (UnsafePointer<CChar>, UnsafePointer<CChar>?) -> Void
+
+    init(_ visit: @escaping (UnsafePointer<CChar>, UnsafePointer<CChar>?) -> Void) {
+        self.visit = visit
+    }
 }
 
 private func values(of connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
-    let collector = ValueCollector()
-    withExtendedLifetime(collector) {
-        _ = MHD_get_connection_values(
-            connection, kind,
-            { context, _, key, value in
-                guard let context, let key else { return CMicroHTTPD_YES }
-                let collector = Unmanaged<ValueCollector>.fromOpaque(context).takeUnretainedValue()
-                collector.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
-                return CMicroHTTPD_YES
-            }, Unmanaged.passUnretained(collector).toOpaque())
+    var pairs: [(name: String, value: String)] = []
+    forEachValue(of: connection, kind: kind) { name, value in
+        pairs.append((String(cString: name), value.map { String(cString: $0) } ?? ""))
     }
-    return collector.pairs
-}
-
-/// Builds `headers(of:)`'s dictionary inside libmicrohttpd's iterator.
-private final class HeaderCollector {
-    var headers: [String: String] = [:]
+    return pairs
 }
 
 /// Header names lower-cased; repeated headers joined with ", " as RFC 9110 allows. Built straight
 /// from libmicrohttpd's strings: no list of pairs first, no second string per lower-cased name.
 private func headers(of connection: OpaquePointer) -> [String: String] {
-    let collector = HeaderCollector()
-    collector.headers.reserveCapacity(8)
-    withExtendedLifetime(collector) {
-        _ = MHD_get_connection_values(
-            connection, CMicroHTTPD_HEADER_KIND,
-            { context, _, key, value in
-                guard let context, let key else { return CMicroHTTPD_YES }
-                let collector = Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()
-                let name = lowercasedHeaderName(key)
-                let text = value.map { String(cString: $0) } ?? ""
-                collector.headers[name] = collector.headers[name].map { $0 + ", " + text } ?? text
-                return CMicroHTTPD_YES
-            }, Unmanaged.passUnretained(collector).toOpaque())
+    var headers: [String: String] = [:]
+    headers.reserveCapacity(8)
+    forEachValue(of: connection, kind: CMicroHTTPD_HEADER_KIND) { name, value in
+        let key = lowercasedHeaderName(name)
+        let text = value.map { String(cString: $0) } ?? ""
+        headers[key] = headers[key].map { $0 + ", " + text } ?? text
     }
-    return collector.headers
+    return headers
 }
 
 /// A header name with its ASCII letters lower-cased. Header names are ASCII tokens (RFC 9110);
