@@ -301,10 +301,7 @@ private func headers(of connection: OpaquePointer) -> [String: String] {
 private func lowercasedHeaderName(_ name: UnsafePointer<CChar>) -> String {
     let count = strlen(name)
     return String(unsafeUninitializedCapacity: count) { buffer in
-        for index in 0..<count {
-            let byte = UInt8(bitPattern: name[index])
-            buffer[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-        }
+        for index in 0..<count { buffer[index] = UInt8(bitPattern: name[index]).lowercasedASCII }
         return count
     }
 }

@@ -6,10 +6,7 @@ enum PercentEncoding {
     /// malformed or the result is not UTF-8.
     static func decode(_ text: Substring, plusIsSpace: Bool = false) -> String? {
         let escaped: (UInt8) -> Bool = { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }
-        let plain =
-            text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: escaped) }
-            ?? !text.utf8.contains(where: escaped)
-        guard !plain else { return String(text) }
+        guard text.withContiguousUTF8({ $0.contains(where: escaped) }) else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

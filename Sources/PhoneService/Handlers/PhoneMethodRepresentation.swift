@@ -11,41 +11,20 @@ struct PhoneMethodRepresentation: Sendable {
     /// The properties each method shows, in order, worked out once rather than per method.
     private let fields: [Field]
 
-    /// A selectable property (`QueryOptions.selectable`): its JSON name and how it is written.
-    private enum Field {
+    /// A selectable property (`QueryOptions.selectable`, which `$select` is checked against), by its
+    /// JSON name.
+    private enum Field: String {
         case id, phoneNumber, phoneType, smsSignInState, createdDateTime, lastUsedDateTime
-
-        init(name: String) {
-            switch name {
-            case "id": self = .id
-            case "phoneNumber": self = .phoneNumber
-            case "phoneType": self = .phoneType
-            case "smsSignInState": self = .smsSignInState
-            case "createdDateTime": self = .createdDateTime
-            default: self = .lastUsedDateTime  // the one other selectable property, always null
-            }
-        }
-
-        var name: String {
-            switch self {
-            case .id: "id"
-            case .phoneNumber: "phoneNumber"
-            case .phoneType: "phoneType"
-            case .smsSignInState: "smsSignInState"
-            case .createdDateTime: "createdDateTime"
-            case .lastUsedDateTime: "lastUsedDateTime"
-            }
-        }
     }
 
-    private static let v1Fields = QueryOptions.selectable(.v1).map(Field.init(name:))
-    private static let betaFields = QueryOptions.selectable(.beta).map(Field.init(name:))
+    private static let v1Fields = QueryOptions.selectable(.v1).compactMap(Field.init(rawValue:))
+    private static let betaFields = QueryOptions.selectable(.beta).compactMap(Field.init(rawValue:))
 
     init(version: APIVersion, visibility: Authorizer.Visibility, select: [String]?) {
         self.version = version
         self.visibility = visibility
         self.select = select
-        fields = select?.map(Field.init(name:)) ?? (version == .beta ? Self.betaFields : Self.v1Fields)
+        fields = select?.compactMap(Field.init(rawValue:)) ?? (version == .beta ? Self.betaFields : Self.v1Fields)
     }
 
     /// `@odata.context` for `users('key')/authentication/{collection}`, with `(select)` when the
@@ -91,7 +70,7 @@ struct PhoneMethodRepresentation: Sendable {
             writer.string(Self.odataType)
         }
         for field in fields {
-            writer.key(field.name)
+            writer.key(field.rawValue)
             switch field {
             case .id: writer.string(method.id)
             case .phoneNumber: writer.string(visibility == .masked ? Self.mask(method.number) : method.number)

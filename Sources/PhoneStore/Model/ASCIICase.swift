@@ -2,12 +2,14 @@
 /// segments, method ids): nothing but A–Z/a–z is folded, and nothing is allocated, unlike comparing
 /// `lowercased()` copies or Foundation's `caseInsensitiveCompare`.
 extension UInt8 {
+    /// The byte with an ASCII capital letter made small; any other byte as it is.
+    @inlinable
+    public var lowercasedASCII: UInt8 { self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z") ? self | 0x20 : self }
+
     /// Whether two bytes are equal when ASCII letters are compared without regard to case.
     @inlinable
     public func equalsIgnoringASCIICase(_ other: UInt8) -> Bool {
-        let folded = self | 0x20
-        return self == other
-            || (folded == other | 0x20 && folded >= UInt8(ascii: "a") && folded <= UInt8(ascii: "z"))
+        self == other || lowercasedASCII == other.lowercasedASCII
     }
 }
 

@@ -66,6 +66,7 @@ public final class Database {
     /// Runs `sql` with `values` and calls `row` for each result row.
     public func query(_ sql: String, _ values: [SQLiteValue] = [], row: (Row) throws -> Void) throws {
         let statement = try statement(sql)
+        statement.clear()
         try statement.bind(values)
         defer { statement.reset() }
         while try statement.step() { try row(Row(statement: statement)) }
@@ -73,10 +74,7 @@ public final class Database {
 
     /// Runs a statement that returns no rows.
     public func run(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) {
-        let statement = try statement(sql)
-        try statement.bind(values)
-        defer { statement.reset() }
-        while try statement.step() {}
+        try run(sql) { statement throws(SQLiteError) in try statement.bind(values) }
     }
 
     /// Runs a statement that returns no rows, with its parameters bound by `bind` (no array of

@@ -20,9 +20,8 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
-    /// Clears earlier bindings and binds `values` to parameters 1...n.
+    /// Binds `values` to parameters 1...n (after `clear()`).
     func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
-        clear()
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {

@@ -86,7 +86,8 @@ extension PhoneStore {
             caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id)
         VALUES
         """
-    private static let insertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    private static let insertRow =
+        "(" + Array(repeating: "?", count: Int(columnsPerRow)).joined(separator: ", ") + ")"
     private static let insertSQL = "\(insertColumns) \(insertRow)"
     private static let insertChunkSQL =
         "\(insertColumns) " + Array(repeating: insertRow, count: journalRowsPerInsert).joined(separator: ", ")
@@ -121,6 +122,7 @@ extension PhoneStore {
         index += columnsPerRow
     }
 
+    /// The columns of `insertColumns`, each bound by `bind(_:to:from:)`.
     private static let columnsPerRow: Int32 = 14
 
     /// Deletes the oldest rows past `maximumRows` and the rows older than `maximumAgeSeconds`, at
