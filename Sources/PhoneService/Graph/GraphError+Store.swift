@@ -25,7 +25,8 @@ extension GraphError {
             self = .badRequest("The snapshot cannot be restored: \(reason).")
         case .restoreSourceDamaged(let problem):
             self = .badRequest("The snapshot fails its integrity check: \(problem).")
-        case .schemaTooNew, .notPhoneServiceDatabase, .writerStopped, .database, .restoreSourceMissing,
+        case .schemaTooNew, .migrationBrokeForeignKey, .notPhoneServiceDatabase, .writerStopped, .database,
+            .restoreSourceMissing,
             .restoreWouldOverwrite, .noTenant:
             self = .generalException
         }

@@ -9,4 +9,8 @@ public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let sql: String
+
+    /// Whether the migration rebuilds tables (see `Migrator`): its first line says so.
+    public var rebuildsTables: Bool { sql.hasPrefix(Self.rebuildsTablesLine) }
+    public static let rebuildsTablesLine = "-- migrator: rebuilds tables\n"
 }

@@ -4,6 +4,14 @@ import Foundation
 /// also records it in `schema_migration` and `PRAGMA user_version`, so a crash leaves the schema
 /// at a whole version. Refuses a database written by a newer phone-service, and one that belongs
 /// to another application.
+///
+/// A migration that rebuilds a table (SQLite's way to change what `ALTER TABLE` cannot: rename the
+/// old table, create the new one, copy, drop the old) says so on its first line,
+/// `-- migrator: rebuilds tables`. It runs with foreign keys off, so that dropping the old table
+/// neither cascades to the rows that reference it nor fails, and with `legacy_alter_table` on, so
+/// that a rename leaves the other tables' foreign keys and triggers naming the table as they were;
+/// before it commits, `PRAGMA foreign_key_check` must find nothing (else it rolls back). Both
+/// settings are put back afterwards, whatever happened.
 public struct Migrator: Sendable {
     /// `PRAGMA application_id` of a phone-service database: "PHON".
     public static let applicationID: Int64 = 0x5048_4F4E
@@ -31,6 +39,15 @@ public struct Migrator: Sendable {
             """)
         var applied: [Int] = []
         for migration in migrations {
+            let rebuild = migration.rebuildsTables
+            let foreignKeys = rebuild ? try db.scalarInt("PRAGMA foreign_keys") ?? 0 : 0
+            if rebuild {
+                // Outside the transaction: SQLite ignores `foreign_keys` inside one.
+                try db.execute("PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON")
+            }
+            defer {
+                if rebuild { try? db.execute("PRAGMA legacy_alter_table = OFF; PRAGMA foreign_keys = \(foreignKeys)") }
+            }
             let done: Bool = try db.immediateTransaction {
                 // Read inside the write lock: another process may have migrated meanwhile.
                 let current = Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migration") ?? 0)
@@ -39,6 +56,9 @@ public struct Migrator: Sendable {
                 }
                 guard current < migration.version else { return true }
                 try db.execute(migration.sql)
+                if rebuild, let broken = try Self.firstForeignKeyViolation(db) {
+                    throw StoreError.migrationBrokeForeignKey(version: migration.version, broken)
+                }
                 try db.run(
                     "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
                     [.integer(Int64(migration.version)), .text(migration.name), .text(Timestamp.now())])
@@ -53,6 +73,17 @@ public struct Migrator: Sendable {
             throw StoreError.schemaTooNew(found: current, supported: latestVersion)
         }
         return applied
+    }
+
+    /// The first row `PRAGMA foreign_key_check` reports, as "table rowid → parent", or nil.
+    static func firstForeignKeyViolation(_ db: Database) throws -> String? {
+        var found: String?
+        try db.query("PRAGMA foreign_key_check") { row in
+            if found == nil {
+                found = "\(row.text(0) ?? "?") row \(row.isNull(1) ? "?" : String(row.int(1))) → \(row.text(2) ?? "?")"
+            }
+        }
+        return found
     }
 
     /// Throws `notPhoneServiceDatabase` when the file's `application_id` is another application's

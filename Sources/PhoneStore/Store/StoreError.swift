@@ -14,6 +14,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case smsSignInNotAllowedByPolicy
     case schemaTooNew(found: Int, supported: Int)
     case notPhoneServiceDatabase
+    /// A migration that rebuilds tables left a row whose foreign key points at nothing (it was
+    /// rolled back): the first such row.
+    case migrationBrokeForeignKey(version: Int, String)
     /// The writer stopped before running a write (the store was being closed).
     case writerStopped
     case restoreSourceMissing(String)
@@ -59,6 +62,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .smsSignInNotAllowedByPolicy: "the SMS policy does not allow this user to sign in by SMS"
         case .schemaTooNew(let found, let supported):
             "the database has schema version \(found), newer than this phone-service supports (\(supported)); upgrade phone-service"
+        case .migrationBrokeForeignKey(let version, let row):
+            "schema migration \(version) was rolled back: it would leave a foreign key pointing at nothing (\(row))"
         case .notPhoneServiceDatabase: "the file is an SQLite database of another application, not phone-service"
         case .writerStopped: "the store closed before the write ran"
         case .restoreSourceMissing(let path): "no backup at '\(path)'"
