@@ -26,8 +26,7 @@ extension GraphError {
         case .restoreSourceDamaged(let problem):
             self = .badRequest("The snapshot fails its integrity check: \(problem).")
         case .schemaTooNew, .migrationBrokeForeignKey, .notPhoneServiceDatabase, .writerStopped, .database,
-            .restoreSourceMissing,
-            .restoreWouldOverwrite, .noTenant:
+            .restoreSourceMissing, .restoreWouldOverwrite, .noTenant:
             self = .generalException
         }
     }
