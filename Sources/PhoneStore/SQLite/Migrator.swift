@@ -39,6 +39,9 @@ public struct Migrator: Sendable {
             """)
         var applied: [Int] = []
         for migration in migrations {
+            // Applied already (checked again below, under the write lock): no transaction, and no
+            // switching of a rebuild's settings, at every start-up.
+            guard try Self.currentVersion(db) < migration.version else { continue }
             let rebuild = migration.rebuildsTables
             let foreignKeys = rebuild ? try db.scalarInt("PRAGMA foreign_keys") ?? 0 : 0
             if rebuild {
@@ -50,7 +53,7 @@ public struct Migrator: Sendable {
             }
             let done: Bool = try db.immediateTransaction {
                 // Read inside the write lock: another process may have migrated meanwhile.
-                let current = Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migration") ?? 0)
+                let current = try Self.currentVersion(db)
                 if current > latestVersion {
                     throw StoreError.schemaTooNew(found: current, supported: latestVersion)
                 }
@@ -68,20 +71,24 @@ public struct Migrator: Sendable {
             }
             if !done { applied.append(migration.version) }
         }
-        let current = Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migration") ?? 0)
+        let current = try Self.currentVersion(db)
         if current > latestVersion {
             throw StoreError.schemaTooNew(found: current, supported: latestVersion)
         }
         return applied
     }
 
-    /// The first row `PRAGMA foreign_key_check` reports, as "table rowid → parent", or nil.
+    /// The newest applied version, 0 for none.
+    static func currentVersion(_ db: Database) throws -> Int {
+        Int(try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migration") ?? 0)
+    }
+
+    /// The first row `PRAGMA foreign_key_check` reports, as "table row rowid → parent" (the rowid
+    /// is "?" in a WITHOUT ROWID table), or nil.
     static func firstForeignKeyViolation(_ db: Database) throws -> String? {
         var found: String?
-        try db.query("PRAGMA foreign_key_check") { row in
-            if found == nil {
-                found = "\(row.text(0) ?? "?") row \(row.isNull(1) ? "?" : String(row.int(1))) → \(row.text(2) ?? "?")"
-            }
+        try db.query("SELECT * FROM pragma_foreign_key_check LIMIT 1") { row in
+            found = "\(row.text(0) ?? "?") row \(row.isNull(1) ? "?" : String(row.int(1))) → \(row.text(2) ?? "?")"
         }
         return found
     }
