@@ -21,4 +21,18 @@ static const int CSQLite_CONSTRAINT_DATATYPE = SQLITE_CONSTRAINT_DATATYPE;
 // the process opens its first connection; later it returns SQLITE_MISUSE and changes nothing.
 static inline int CSQLite_disableMemoryStatistics(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
+// The file of a connection's write-ahead log (its rollback journal outside WAL mode), or NULL when
+// that file is not open: SQLite's file object, valid while the connection stays open in WAL mode.
+static inline sqlite3_file *CSQLite_journalFile(sqlite3 *db) {
+    sqlite3_file *file = 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file) != SQLITE_OK) return 0;
+    return file && file->pMethods ? file : 0;
+}
+
+// Flushes `file` to the disk through SQLite's own VFS: fdatasync(2) with the unix VFS, as a commit
+// with synchronous=FULL does.
+static inline int CSQLite_syncFile(sqlite3_file *file) {
+    return file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+}
+
 #endif

@@ -8,6 +8,13 @@ import Foundation
 /// Transaction statements go through `Database.run`, prepared once per connection: `execute`
 /// (sqlite3_exec) compiled each anew, about 5,700 instructions per SAVEPOINT or RELEASE, 11,000 of
 /// a create's 200,000 on the writer (callgrind).
+///
+/// With `syncer` (durability `full` on a WAL database), the fsync is not the writer's: the writer
+/// commits with `synchronous=NORMAL` (SQLite writes the group's frames to the WAL and returns) and
+/// goes on with the next group while `LogSyncer` flushes the WAL and only then hands each write of
+/// the committed groups its result. A write still hears of its success only after an fsync that
+/// began after its `COMMIT`; what changes is that the writer's next group runs during that fsync
+/// instead of after it (see `LogSyncer`).
 final class GroupCommitter: @unchecked Sendable {
     // @unchecked: `queue`, `stopped`, `started` and `writerThread` are only touched under `condition`;
     // `writer` only on the committer thread (or, before `start()`, by the initialiser's caller).
@@ -42,15 +49,34 @@ final class GroupCommitter: @unchecked Sendable {
     private var writerThread: pthread_t?
     /// Signalled by the committer thread once it has closed the write connection.
     private let closed = DispatchSemaphore(value: 0)
+    /// Flushes the WAL after commits and delivers their results; nil when commits flush it
+    /// themselves (or need not).
+    private let syncer: LogSyncer?
 
-    init(writer: Database) {
+    /// `syncsLog`: commit with `synchronous=NORMAL` and leave the WAL's fsync to a `LogSyncer`
+    /// thread (used for durability `full`); ignored unless `writer` is in WAL mode. `flush` is how
+    /// the syncer flushes the WAL (tests hold it back or make it fail).
+    init(writer: Database, syncsLog: Bool = false, flush: @escaping LogSyncer.Flush = LogSyncer.sync) throws {
         self.writer = writer
+        if syncsLog, try writer.scalarText("PRAGMA journal_mode") == "wal", let log = try LogSyncer.openLog(of: writer)
+        {
+            try writer.execute("PRAGMA synchronous = NORMAL")
+            // The unix VFS syncs a new WAL's directory on that file's first sync, and clears a flag
+            // when it has: done here, on this thread, the syncer's syncs never touch that flag.
+            try LogSyncer.sync(log)
+            syncer = LogSyncer(flush: flush)
+        } else {
+            syncer = nil
+        }
     }
 
     func start() {
+        syncer?.start()
         let thread = Thread { [self] in
             condition.withLock { writerThread = pthread_self() }
             run()
+            // Every result is delivered before the connection (and its WAL file) closes.
+            syncer?.stopAndWait()
             writer = nil
             closed.signal()
         }
@@ -67,7 +93,8 @@ final class GroupCommitter: @unchecked Sendable {
             let running = started && !stopped
             stopped = true
             condition.broadcast()
-            return running && !(writerThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false)
+            let onWriter = writerThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+            return running && !onWriter && !(syncer?.isCurrentThread ?? false)
         }
         if wait { closed.wait() }
     }
@@ -96,7 +123,7 @@ final class GroupCommitter: @unchecked Sendable {
             if jobs.isEmpty { return }
             if jobs.count == 1 && !jobs[0].transactional {
                 let result = Result { try jobs[0].body(writer) }
-                jobs[0].completion(result)
+                deliver([(jobs[0].completion, result)], committed: false, on: writer)
             } else {
                 commit(jobs, on: writer)
             }
@@ -106,11 +133,13 @@ final class GroupCommitter: @unchecked Sendable {
     private func commit(_ jobs: [Job], on writer: Database) {
         var results: [Result<Sendable?, any Error>] = []
         results.reserveCapacity(jobs.count)
+        func fail(_ error: any Error) {
+            deliver(jobs.map { ($0.completion, .failure(error)) }, committed: false, on: writer)
+        }
         do {
             try writer.run("BEGIN IMMEDIATE")
         } catch {
-            for job in jobs { job.completion(.failure(error)) }
-            return
+            return fail(error)
         }
         for job in jobs {
             switch run(job, on: writer) {
@@ -119,24 +148,34 @@ final class GroupCommitter: @unchecked Sendable {
             case .transactionLost(let error):
                 // SQLite rolled the whole transaction back (I/O error, disk full): every write of
                 // the group is lost, so none of them may report success.
-                for job in jobs { job.completion(.failure(error)) }
-                return
+                return fail(error)
             }
         }
+        let outcomes = Array(zip(jobs.lazy.map(\.completion), results))
         // A group in which every write was refused commits nothing: roll back, no fsync.
         guard results.contains(where: { (try? $0.get()) != nil }) else {
             try? writer.run("ROLLBACK")
-            for (job, result) in zip(jobs, results) { job.completion(result) }
-            return
+            return deliver(outcomes, committed: false, on: writer)
         }
         do {
             try writer.run("COMMIT")
         } catch {
             try? writer.run("ROLLBACK")
-            for job in jobs { job.completion(.failure(error)) }
+            return fail(error)
+        }
+        deliver(outcomes, committed: true, on: writer)
+    }
+
+    /// Hands each write its result: at once, or with a syncer, in order behind the groups before
+    /// it and, when `committed`, after the fsync that covers this group's commit.
+    private func deliver(
+        _ outcomes: [(Completion, Result<Sendable?, any Error>)], committed: Bool, on writer: Database
+    ) {
+        guard let syncer else {
+            for (completion, result) in outcomes { completion(result) }
             return
         }
-        for (job, result) in zip(jobs, results) { job.completion(result) }
+        syncer.submit(outcomes, flush: committed ? .some(LogSyncer.journalFile(of: writer)) : .none)
     }
 
     private enum SavepointOutcome {

@@ -40,7 +40,7 @@ public final class PhoneStore: @unchecked Sendable {
             try migrator.migrate(writer)
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer))
             self.schemaVersion = migrator.latestVersion
-            self.committer = GroupCommitter(writer: writer)
+            self.committer = try GroupCommitter(writer: writer, syncsLog: durability == .full)
         } catch let error as SQLiteError {
             throw StoreError(error)
         }
