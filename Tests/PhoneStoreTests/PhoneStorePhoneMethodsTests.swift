@@ -127,6 +127,12 @@ struct PhoneStorePhoneMethodsTests {
             let before = try snapshot(path)
             let nobody = Fixture.unknownID
             expectUserNotFound { _ = try store.createPhoneMethod(userID: nobody, type: .mobile, number: "+1 2") }
+            // A create that also breaks a rule: the unknown user is what is reported, as before the
+            // user was looked up only once an insert fails.
+            expectUserNotFound {
+                _ = try store.createPhoneMethod(userID: nobody, type: .alternateMobile, number: "+1 2")
+            }
+            expectUserNotFound { _ = try store.createPhoneMethod(userID: nobody, type: .office, number: "2065550100") }
             expectUserNotFound { try store.updatePhoneMethod(userID: nobody, type: .mobile, number: "+1 2") }
             expectUserNotFound { try store.deletePhoneMethod(userID: nobody, type: .mobile) }
             expectUserNotFound { _ = try store.phoneMethods(userID: nobody) }

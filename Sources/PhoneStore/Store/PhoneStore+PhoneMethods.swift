@@ -49,14 +49,19 @@ extension PhoneStore {
     public static func createPhoneMethod(userID: String, type: PhoneType, number: String, in db: Database) throws
         -> PhoneMethod
     {
-        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
         let now = Timestamp.now()
-        try db.run(
-            """
-            INSERT INTO phone_method (user_id, phone_type, phone_number, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?)
-            """,
-            [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
+        do {
+            try db.run(
+                """
+                INSERT INTO phone_method (user_id, phone_type, phone_number, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
+        } catch {
+            // The user is looked up only when the insert fails: one that succeeded passed the
+            // foreign key to `user`, which is the same lookup (16k instructions a create).
+            throw try Self.userNotFound(userID, in: db) ?? error
+        }
         if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
         return try Self.phoneMethod(userID: userID, type: type, in: db)
     }
@@ -73,11 +78,13 @@ extension PhoneStore {
     public static func updatePhoneMethod(userID: String, type: PhoneType, number: String, in db: Database) throws
         -> PhoneMethod
     {
-        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
         try db.run(
             "UPDATE phone_method SET phone_number = ?, updated_at = ? WHERE user_id = ? AND phone_type = ?",
             [.text(number), .text(Timestamp.now()), .text(userID), .text(type.rawValue)])
-        guard db.changes == 1 else { throw StoreError.phoneMethodNotFound(type) }
+        // No row: an unknown user, or a user without that phone. A row means the user exists.
+        guard db.changes == 1 else {
+            throw try Self.userNotFound(userID, in: db) ?? StoreError.phoneMethodNotFound(type)
+        }
         if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
         return try Self.phoneMethod(userID: userID, type: type, in: db)
     }
@@ -90,14 +97,21 @@ extension PhoneStore {
 
     /// The same, on the writer's connection, for a write queued with `submitWrite`.
     public static func deletePhoneMethod(userID: String, type: PhoneType, in db: Database) throws {
-        guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
         try db.run(
             "DELETE FROM phone_method WHERE user_id = ? AND phone_type = ?", [.text(userID), .text(type.rawValue)])
-        guard db.changes == 1 else { throw StoreError.phoneMethodNotFound(type) }
+        guard db.changes == 1 else {
+            throw try Self.userNotFound(userID, in: db) ?? StoreError.phoneMethodNotFound(type)
+        }
     }
 
     static func userExists(_ userID: String, in db: Database) throws -> Bool {
         try db.scalarInt("SELECT 1 FROM user WHERE id = ?", [.text(userID)]) != nil
+    }
+
+    /// `userNotFound` when there is no user `userID`, else nil: for a write that failed or changed
+    /// nothing, to tell an unknown user from what else went wrong.
+    static func userNotFound(_ userID: String, in db: Database) throws -> StoreError? {
+        try userExists(userID, in: db) ? nil : StoreError.userNotFound(userID)
     }
 
     static func phoneMethod(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
