@@ -89,13 +89,20 @@ struct WithoutRowidMigrationTests {
                         "SELECT count(*) FROM sqlite_master WHERE tbl_name = ? AND name LIKE 'sqlite_autoindex_%'",
                         [.text(table)]) == 0)
             }
-            #expect(try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name LIKE '%version_6%'") == 0)
-            #expect(try db.scalarText("PRAGMA integrity_check") == "ok")
-            #expect(try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") == 0)
-            // The migrator put the connection's settings back.
-            #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
-            #expect(try db.scalarInt("PRAGMA legacy_alter_table") == 0)
+            try Self.expectCleanRebuild(db, oldTablesSuffix: "version_6")
         }
+    }
+
+    /// After a rebuild: no old table left (their names end in `oldTablesSuffix`), a sound file with
+    /// no dangling row, and the connection's settings put back by the migrator.
+    static func expectCleanRebuild(_ db: Database, oldTablesSuffix: String) throws {
+        #expect(
+            try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name LIKE ?", [.text("%\(oldTablesSuffix)%")])
+                == 0)
+        #expect(try db.scalarText("PRAGMA integrity_check") == "ok")
+        #expect(try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") == 0)
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try db.scalarInt("PRAGMA legacy_alter_table") == 0)
     }
 
     @Test func theRulesHoldAfterTheRebuild() throws {
