@@ -89,6 +89,34 @@ struct LogSyncerTests {
         }
     }
 
+    /// A write outside the group transaction (a snapshot restore commits through the backup API on
+    /// its own) is flushed before it is answered too.
+    @Test func aWriteOutsideAGroupIsAcknowledgedAfterAFlush() throws {
+        let gate = FlushGate(holding: true)
+        try Self.withCommitter(gate: gate) { committer, path in
+            let outcomes = Collector<Ack>()
+            committer.submit(
+                GroupCommitter.Job(
+                    body: { db in
+                        try db.execute("INSERT INTO t (x) VALUES (7)")
+                        return 7
+                    },
+                    epilogue: nil,
+                    completion: { result in
+                        outcomes.append((try? result.get()).map { .acknowledged($0 as? Int ?? -1) } ?? .failed(""))
+                    },
+                    transactional: false))
+            #expect(gate.waitForFlush(), "the syncer never flushed")
+            let committed = try Self.committedRows(path)
+            #expect(committed == [7])
+            Thread.sleep(forTimeInterval: 0.2)
+            #expect(outcomes.all.isEmpty, "acknowledged before the flush ended")
+            gate.release()
+            #expect(outcomes.waitForCount(1))
+            #expect(outcomes.all == [.acknowledged(7)])
+        }
+    }
+
     @Test func aFailedFlushFailsEveryWriteItCovers() throws {
         let gate = FlushGate(failing: true)
         try Self.withCommitter(gate: gate) { committer, _ in

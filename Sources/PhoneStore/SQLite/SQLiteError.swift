@@ -11,6 +11,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 
     public var primaryCode: Int32 { extendedCode & 0xff }
 
+    /// A constraint failed (CHECK, UNIQUE, FOREIGN KEY, a trigger's RAISE, ...): the statement was
+    /// undone, the transaction goes on.
+    public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
+
     /// Another connection held the lock past `busy_timeout`: worth retrying, not a bug.
     public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
 

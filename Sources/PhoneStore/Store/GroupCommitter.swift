@@ -123,7 +123,9 @@ final class GroupCommitter: @unchecked Sendable {
             if jobs.isEmpty { return }
             if jobs.count == 1 && !jobs[0].transactional {
                 let result = Result { try jobs[0].body(writer) }
-                deliver([(jobs[0].completion, result)], committed: false, on: writer)
+                // It may have written (a snapshot restored through the backup API commits on its
+                // own): flushed like a group when it succeeded.
+                deliver([(jobs[0].completion, result)], committed: (try? result.get()) != nil, on: writer)
             } else {
                 commit(jobs, on: writer)
             }

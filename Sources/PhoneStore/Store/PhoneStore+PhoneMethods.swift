@@ -58,8 +58,9 @@ extension PhoneStore {
                 """,
                 [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
         } catch {
-            // The user is looked up only when the insert fails: one that succeeded passed the
-            // foreign key to `user`, which is the same lookup (16k instructions a create).
+            // The user is looked up only when the insert breaks a rule: one that succeeded passed
+            // the foreign key to `user`, which is the same lookup (16k instructions a create).
+            guard error.isConstraint else { throw error }
             throw try Self.userNotFound(userID, in: db) ?? error
         }
         if type == .mobile { try Self.registerForSmsSignInIfAllowed(userID: userID, in: db) }
