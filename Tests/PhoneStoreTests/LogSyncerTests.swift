@@ -27,8 +27,11 @@ struct LogSyncerTests {
         }
     }
 
-    /// Inserts `x` into `t`; `outcomes` receives `x` or the error once the write is acknowledged.
-    private static func insert(_ x: Int, _ committer: GroupCommitter, into outcomes: Collector<Ack>) {
+    /// Inserts `x` into `t` (in a group, or alone outside any transaction as a snapshot restore
+    /// commits); `outcomes` receives `x` or the error once the write is acknowledged.
+    private static func insert(
+        _ x: Int, _ committer: GroupCommitter, into outcomes: Collector<Ack>, inAGroup: Bool = true
+    ) {
         committer.submit(
             GroupCommitter.Job(
                 body: { db in
@@ -42,7 +45,7 @@ struct LogSyncerTests {
                     case .failure(let error): outcomes.append(.failed("\(error)"))
                     }
                 },
-                transactional: true))
+                transactional: inAGroup))
     }
 
     /// The rows another connection sees: what is committed, acknowledged or not.
@@ -53,11 +56,14 @@ struct LogSyncerTests {
         return rows
     }
 
-    @Test func aWriteIsAcknowledgedOnlyAfterTheFlushThatCoversIt() throws {
+    /// So for a write outside any group too (a snapshot restore commits through the backup API on
+    /// its own).
+    @Test(arguments: [true, false])
+    func aWriteIsAcknowledgedOnlyAfterTheFlushThatCoversIt(inAGroup: Bool) throws {
         let gate = FlushGate(holding: true)
         try Self.withCommitter(gate: gate) { committer, path in
             let outcomes = Collector<Ack>()
-            Self.insert(1, committer, into: outcomes)
+            Self.insert(1, committer, into: outcomes, inAGroup: inAGroup)
             #expect(gate.waitForFlush(), "the syncer never flushed")
             // Committed (another connection reads it) but not acknowledged while the flush runs.
             let committed = try Self.committedRows(path)
@@ -86,34 +92,6 @@ struct LogSyncerTests {
             #expect(outcomes.all == (1...20).map { .acknowledged($0) })
             // One flush for the first group, one (or a few) for all that committed during it.
             #expect(gate.flushes >= 2 && gate.flushes < 20, "\(gate.flushes) flushes")
-        }
-    }
-
-    /// A write outside the group transaction (a snapshot restore commits through the backup API on
-    /// its own) is flushed before it is answered too.
-    @Test func aWriteOutsideAGroupIsAcknowledgedAfterAFlush() throws {
-        let gate = FlushGate(holding: true)
-        try Self.withCommitter(gate: gate) { committer, path in
-            let outcomes = Collector<Ack>()
-            committer.submit(
-                GroupCommitter.Job(
-                    body: { db in
-                        try db.execute("INSERT INTO t (x) VALUES (7)")
-                        return 7
-                    },
-                    epilogue: nil,
-                    completion: { result in
-                        outcomes.append((try? result.get()).map { .acknowledged($0 as? Int ?? -1) } ?? .failed(""))
-                    },
-                    transactional: false))
-            #expect(gate.waitForFlush(), "the syncer never flushed")
-            let committed = try Self.committedRows(path)
-            #expect(committed == [7])
-            Thread.sleep(forTimeInterval: 0.2)
-            #expect(outcomes.all.isEmpty, "acknowledged before the flush ended")
-            gate.release()
-            #expect(outcomes.waitForCount(1))
-            #expect(outcomes.all == [.acknowledged(7)])
         }
     }
 

@@ -64,7 +64,7 @@ final class GroupCommitter: @unchecked Sendable {
             // The unix VFS syncs a new WAL's directory on that file's first sync, and clears a flag
             // when it has: done here, on this thread, the syncer's syncs never touch that flag.
             try LogSyncer.sync(log)
-            syncer = LogSyncer(flush: flush)
+            syncer = LogSyncer(log: log, flush: flush)
         } else {
             syncer = nil
         }
@@ -125,7 +125,7 @@ final class GroupCommitter: @unchecked Sendable {
                 let result = Result { try jobs[0].body(writer) }
                 // It may have written (a snapshot restored through the backup API commits on its
                 // own): flushed like a group when it succeeded.
-                deliver([(jobs[0].completion, result)], committed: (try? result.get()) != nil, on: writer)
+                deliver([(jobs[0].completion, result)], committed: (try? result.get()) != nil)
             } else {
                 commit(jobs, on: writer)
             }
@@ -136,7 +136,7 @@ final class GroupCommitter: @unchecked Sendable {
         var results: [Result<Sendable?, any Error>] = []
         results.reserveCapacity(jobs.count)
         func fail(_ error: any Error) {
-            deliver(jobs.map { ($0.completion, .failure(error)) }, committed: false, on: writer)
+            deliver(jobs.map { ($0.completion, .failure(error)) }, committed: false)
         }
         do {
             try writer.run("BEGIN IMMEDIATE")
@@ -157,7 +157,7 @@ final class GroupCommitter: @unchecked Sendable {
         // A group in which every write was refused commits nothing: roll back, no fsync.
         guard results.contains(where: { (try? $0.get()) != nil }) else {
             try? writer.run("ROLLBACK")
-            return deliver(outcomes, committed: false, on: writer)
+            return deliver(outcomes, committed: false)
         }
         do {
             try writer.run("COMMIT")
@@ -165,19 +165,17 @@ final class GroupCommitter: @unchecked Sendable {
             try? writer.run("ROLLBACK")
             return fail(error)
         }
-        deliver(outcomes, committed: true, on: writer)
+        deliver(outcomes, committed: true)
     }
 
     /// Hands each write its result: at once, or with a syncer, in order behind the groups before
     /// it and, when `committed`, after the fsync that covers this group's commit.
-    private func deliver(
-        _ outcomes: [(Completion, Result<Sendable?, any Error>)], committed: Bool, on writer: Database
-    ) {
+    private func deliver(_ outcomes: [(Completion, Result<Sendable?, any Error>)], committed: Bool) {
         guard let syncer else {
             for (completion, result) in outcomes { completion(result) }
             return
         }
-        syncer.submit(outcomes, flush: committed ? .some(LogSyncer.journalFile(of: writer)) : .none)
+        syncer.submit(outcomes, needsFlush: committed)
     }
 
     private enum SavepointOutcome {

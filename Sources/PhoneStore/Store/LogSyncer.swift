@@ -22,11 +22,10 @@ final class LogSyncer: @unchecked Sendable {
     typealias Outcome = (GroupCommitter.Completion, Result<Sendable?, any Error>)
     typealias Flush = @Sendable (UnsafeMutablePointer<sqlite3_file>) throws -> Void
 
-    /// A group's results, and whether they wait for a flush: `.some(file)` for a committed group
-    /// (the WAL's file object then, nil if SQLite had none open), `.none` for one that wrote nothing.
+    /// A group's results, and whether they wait for a flush (a group that wrote nothing does not).
     private struct Batch {
         var outcomes: [Outcome]
-        var flush: UnsafeMutablePointer<sqlite3_file>??
+        var needsFlush: Bool
     }
 
     private let condition = NSCondition()
@@ -34,25 +33,23 @@ final class LogSyncer: @unchecked Sendable {
     private var stopped = false
     private var thread: pthread_t?
     private let finished = DispatchSemaphore(value: 0)
+    /// The writer's WAL: SQLite's file object, the same for the connection's life (it stays open,
+    /// in WAL mode, until the syncer has stopped).
+    private let log: UnsafeMutablePointer<sqlite3_file>
     private let flush: Flush
 
-    init(flush: @escaping Flush = LogSyncer.sync) {
+    init(log: UnsafeMutablePointer<sqlite3_file>, flush: @escaping Flush = LogSyncer.sync) {
+        self.log = log
         self.flush = flush
     }
 
-    /// The file object of `db`'s WAL in WAL mode (valid while the connection stays open in that
-    /// mode), or nil when the connection has none open.
-    static func journalFile(of db: Database) -> UnsafeMutablePointer<sqlite3_file>? {
-        CSQLite_journalFile(db.handle)
-    }
-
-    /// The WAL's file object of `db`, which must be in WAL mode, after a read that opens it if
+    /// The file object of `db`'s WAL, which must be in WAL mode, after a read that opens it if
     /// needed (SQLite opens the WAL at a connection's first transaction); nil when there is still
     /// none (an empty database has no WAL until its first write).
     static func openLog(of db: Database) throws -> UnsafeMutablePointer<sqlite3_file>? {
-        if let file = journalFile(of: db) { return file }
+        if let file = CSQLite_journalFile(db.handle) { return file }
         _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
-        return journalFile(of: db)
+        return CSQLite_journalFile(db.handle)
     }
 
     /// Flushes `file` to the disk.
@@ -75,10 +72,10 @@ final class LogSyncer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a group's results (see `Batch.flush`).
-    func submit(_ outcomes: [Outcome], flush: UnsafeMutablePointer<sqlite3_file>??) {
+    /// Queues a group's results, delivered after the next flush when `needsFlush`.
+    func submit(_ outcomes: [Outcome], needsFlush: Bool) {
         condition.withLock {
-            pending.append(Batch(outcomes: outcomes, flush: flush))
+            pending.append(Batch(outcomes: outcomes, needsFlush: needsFlush))
             condition.signal()
         }
     }
@@ -105,18 +102,13 @@ final class LogSyncer: @unchecked Sendable {
                 return pending
             }
             if batches.isEmpty { return }
-            // One flush covers every group committed before it began: the last file object is the
-            // one all of them wrote to (the connection's WAL does not change while it is open).
+            // One flush covers every group committed before it began.
             var failure: (any Error)?
-            if let log = batches.last(where: { $0.flush != nil })?.flush {
-                if let file = log {
-                    do { try flush(file) } catch { failure = error }
-                } else {
-                    failure = SQLiteError(extendedCode: SQLITE_IOERR, message: "the write-ahead log is not open")
-                }
+            if batches.contains(where: \.needsFlush) {
+                do { try flush(log) } catch { failure = error }
             }
             for batch in batches {
-                let failed = batch.flush != nil ? failure : nil
+                let failed = batch.needsFlush ? failure : nil
                 for (completion, result) in batch.outcomes { completion(failed.map { .failure($0) } ?? result) }
             }
         }
