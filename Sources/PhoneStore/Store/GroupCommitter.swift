@@ -52,19 +52,12 @@ final class GroupCommitter: @unchecked Sendable {
     /// Flushes the WAL after commits and delivers their results; nil when commits flush it
     /// themselves (or need not).
     private let syncer: LogSyncer?
-    private let checkpointer: Checkpointer?
 
     /// `syncsLog`: commit with `synchronous=NORMAL` and leave the WAL's fsync to a `LogSyncer`
     /// thread (used for durability `full`); ignored unless `writer` is in WAL mode. `flush` is how
-    /// the syncer flushes the WAL (tests hold it back or make it fail). `checkpointer`: copies the
-    /// WAL into the database file on its own thread, in place of SQLite's automatic checkpoint on
-    /// the writer's; it runs from `start()` until the writer stops.
-    init(
-        writer: Database, syncsLog: Bool = false, flush: @escaping LogSyncer.Flush = LogSyncer.sync,
-        checkpointer: Checkpointer? = nil
-    ) throws {
+    /// the syncer flushes the WAL (tests hold it back or make it fail).
+    init(writer: Database, syncsLog: Bool = false, flush: @escaping LogSyncer.Flush = LogSyncer.sync) throws {
         self.writer = writer
-        self.checkpointer = checkpointer
         if syncsLog, try writer.scalarText("PRAGMA journal_mode") == "wal", let log = try LogSyncer.openLog(of: writer)
         {
             try writer.execute("PRAGMA synchronous = NORMAL")
@@ -75,19 +68,13 @@ final class GroupCommitter: @unchecked Sendable {
         } else {
             syncer = nil
         }
-        checkpointer?.attach(to: writer)
     }
 
     func start() {
         syncer?.start()
-        checkpointer?.start()
         let thread = Thread { [self] in
             condition.withLock { writerThread = pthread_self() }
             run()
-            if let checkpointer, let writer {
-                checkpointer.stopAndWait()
-                checkpointer.detach(from: writer)
-            }
             // Every result is delivered before the connection (and its WAL file) closes.
             syncer?.stopAndWait()
             writer = nil

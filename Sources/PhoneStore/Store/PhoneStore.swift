@@ -40,15 +40,7 @@ public final class PhoneStore: @unchecked Sendable {
             try migrator.migrate(writer)
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer))
             self.schemaVersion = migrator.latestVersion
-            // The log is copied into the database file on a thread of its own, over a connection
-            // of its own.
-            let checkpointer = Checkpointer {
-                let db = try Database(path: path, create: false)
-                try Self.configure(db, durability: durability, readOnly: false)
-                return db
-            }
-            self.committer = try GroupCommitter(
-                writer: writer, syncsLog: durability == .full, checkpointer: checkpointer)
+            self.committer = try GroupCommitter(writer: writer, syncsLog: durability == .full)
         } catch let error as SQLiteError {
             throw StoreError(error)
         }
