@@ -314,6 +314,52 @@ struct SmsSignInStoreTests {
         #expect(try users.filter { try db.state($0) == .ready }.count == 1)
     }
 
+    // MARK: - a create's answer
+
+    /// The policies a create's answer is checked under, each with a user who already holds the
+    /// number `+1 2065550100` for SMS sign-in (registered while every user was allowed).
+    enum PolicyCase: String, CaseIterable, Sendable {
+        case off, everyone, excludedByGroup, notIncluded, numberHeldByAnother
+    }
+
+    /// `createPhoneMethod` answers without reading the phone back through `phone_method_state`
+    /// when the state is already known (not a mobile, or a mobile outside the policy): its answer
+    /// must be the view's, field for field, for every phone type under every kind of policy.
+    @Test(arguments: PolicyCase.allCases)
+    func answerWithoutReadingBackMatchesTheView(policy: PolicyCase) throws {
+        let db = try SmsTestDatabase()
+        let holder = try db.user("holder")
+        let subject = try db.user("subject")
+        try db.allowAllUsers()
+        try db.mobile(holder, "+1 2065550100")
+        #expect(try db.state(holder) == .ready)
+        let contractors = try db.store.addGroup(displayName: "Contractors")
+        try db.store.addGroupMember(group: contractors.id, user: subject.id)
+        switch policy {
+        case .off: try db.store.setSmsPolicy(SmsPolicy(enabled: false, includeTargets: [.allUsers]))
+        case .everyone, .numberHeldByAnother: break
+        case .excludedByGroup: try db.allowAllUsers(exclude: [SmsPolicy.Target(kind: .group, id: contractors.id)])
+        case .notIncluded:
+            try db.store.setSmsPolicy(
+                SmsPolicy(enabled: true, includeTargets: [SmsPolicy.Target(kind: .user, id: holder.id)]))
+        }
+        let number = policy == .numberHeldByAnother ? "+1 2065550100" : "+1 2065550111"
+        var states: [SmsSignInState] = []
+        for type in [PhoneType.mobile, .alternateMobile, .office] {
+            let answer = try db.phone(subject, type, number)
+            let viewed = try db.store.phoneMethod(userID: subject.id, type: type)
+            #expect(answer == viewed, "\(policy) \(type)")
+            states.append(answer.smsSignInState)
+        }
+        let expected: SmsSignInState =
+            switch policy {
+            case .off, .excludedByGroup, .notIncluded: .notAllowedByPolicy
+            case .everyone: .ready
+            case .numberHeldByAnother: .phoneNumberNotUnique
+            }
+        #expect(states == [expected, .notSupported, .notSupported])
+    }
+
     // MARK: - the inspection view
 
     @Test func theViewGivesEveryStateWithItsReason() throws {

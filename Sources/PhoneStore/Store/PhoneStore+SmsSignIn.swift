@@ -67,6 +67,11 @@ extension PhoneStore {
     /// insert's set-up, its triggers, foreign keys and indexes, paid for no row).
     static func registerForSmsSignInIfAllowed(userID: String, in db: Database) throws {
         guard try allowedBySmsPolicy(userID: userID, in: db) else { return }
+        try registerForSmsSignIn(userID: userID, in: db)
+    }
+
+    /// The same, for a caller that has checked the policy.
+    static func registerForSmsSignIn(userID: String, in db: Database) throws {
         try db.run(
             """
             INSERT INTO sms_sign_in (user_id, phone_number, status, updated_at)
