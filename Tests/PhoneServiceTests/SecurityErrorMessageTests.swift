@@ -50,12 +50,16 @@ import Testing
         try send("DELETE", alice + mobile, expect: 409)
 
         // Faults: the schema broken under the running service. Reads go through the dropped view;
-        // a trigger refuses writes with a message full of internals, under a name that is no rule.
+        // triggers refuse writes with a message full of internals, under names that are no rule
+        // (a write answers without the view when the state is known, as alice's mobile's is here).
         let saboteur = try Database(path: path)
         try saboteur.execute(
             """
             CREATE TRIGGER sabotage BEFORE INSERT ON phone_method BEGIN
                 SELECT RAISE(ABORT, 'INSERT INTO phone_method failed: SQLite constraint (Database.swift:42)');
+            END;
+            CREATE TRIGGER sabotage_update BEFORE UPDATE ON phone_method BEGIN
+                SELECT RAISE(ABORT, 'UPDATE phone_method failed: SQLite constraint (Database.swift:42)');
             END;
             DROP VIEW phone_method_state;
             """)

@@ -322,9 +322,10 @@ struct SmsSignInStoreTests {
         case off, everyone, excludedByGroup, notIncluded, numberHeldByAnother
     }
 
-    /// `createPhoneMethod` answers without reading the phone back through `phone_method_state`
-    /// when the state is already known (not a mobile, or a mobile outside the policy): its answer
-    /// must be the view's, field for field, for every phone type under every kind of policy.
+    /// `createPhoneMethod` and `updatePhoneMethod` answer without reading the phone back through
+    /// `phone_method_state` when the state is already known (not a mobile, or a mobile outside the
+    /// policy): their answers must be the view's, field for field, for every phone type under
+    /// every kind of policy.
     @Test(arguments: PolicyCase.allCases)
     func answerWithoutReadingBackMatchesTheView(policy: PolicyCase) throws {
         let db = try SmsTestDatabase()
@@ -343,13 +344,16 @@ struct SmsSignInStoreTests {
             try db.store.setSmsPolicy(
                 SmsPolicy(enabled: true, includeTargets: [SmsPolicy.Target(kind: .user, id: holder.id)]))
         }
-        let number = policy == .numberHeldByAnother ? "+1 2065550100" : "+1 2065550111"
+        let held = policy == .numberHeldByAnother
         var states: [SmsSignInState] = []
         for type in [PhoneType.mobile, .alternateMobile, .office] {
-            let answer = try db.phone(subject, type, number)
-            let viewed = try db.store.phoneMethod(userID: subject.id, type: type)
-            #expect(answer == viewed, "\(policy) \(type)")
-            states.append(answer.smsSignInState)
+            let created = try db.phone(subject, type, held ? "+1 2065550100" : "+1 2065550111")
+            #expect(created == (try db.store.phoneMethod(userID: subject.id, type: type)), "create, \(policy) \(type)")
+            let updated = try db.store.updatePhoneMethod(
+                userID: subject.id, type: type, number: held ? "+1 2065550100" : "+1 2065550122")
+            #expect(updated == (try db.store.phoneMethod(userID: subject.id, type: type)), "update, \(policy) \(type)")
+            #expect(updated.createdAt == created.createdAt)
+            states += [created.smsSignInState, updated.smsSignInState]
         }
         let expected: SmsSignInState =
             switch policy {
@@ -357,7 +361,7 @@ struct SmsSignInStoreTests {
             case .everyone: .ready
             case .numberHeldByAnother: .phoneNumberNotUnique
             }
-        #expect(states == [expected, .notSupported, .notSupported])
+        #expect(states == [expected, expected] + Array(repeating: .notSupported, count: 4))
     }
 
     // MARK: - the inspection view

@@ -52,9 +52,9 @@ extension PhoneStore {
         try db.scalarInt("SELECT allowed_by_policy FROM sms_policy_user WHERE user_id = ?", [.text(userID)]) == 1
     }
 
-    /// Registers the user's mobile for SMS sign-in when the policy allows and it has no
-    /// registration yet (an unchanged number keeps its registration, or its `disabled` mark). A
-    /// number another user holds is not an error here: the phone stays saved and reads back as
+    /// Registers the user's mobile for SMS sign-in when it has no registration yet (an unchanged
+    /// number keeps its registration, or its `disabled` mark); the caller has checked the policy.
+    /// A number another user holds is not an error here: the phone stays saved and reads back as
     /// `phoneNumberNotUnique`.
     ///
     /// The `ON CONFLICT` without a target leaves the row out for either uniqueness constraint: the
@@ -65,12 +65,6 @@ extension PhoneStore {
     /// 143.1k against 131.5k on the writer). The policy stays a query of its own: as a condition
     /// of the insert's `SELECT` it cost a create 25k instructions more with the policy off (the
     /// insert's set-up, its triggers, foreign keys and indexes, paid for no row).
-    static func registerForSmsSignInIfAllowed(userID: String, in db: Database) throws {
-        guard try allowedBySmsPolicy(userID: userID, in: db) else { return }
-        try registerForSmsSignIn(userID: userID, in: db)
-    }
-
-    /// The same, for a caller that has checked the policy.
     static func registerForSmsSignIn(userID: String, in db: Database) throws {
         try db.run(
             """
