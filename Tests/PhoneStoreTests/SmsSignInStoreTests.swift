@@ -314,9 +314,9 @@ struct SmsSignInStoreTests {
         #expect(try users.filter { try db.state($0) == .ready }.count == 1)
     }
 
-    // MARK: - a create's answer
+    // MARK: - a create's and an update's answer
 
-    /// The policies a create's answer is checked under, each with a user who already holds the
+    /// The policies the answers are checked under, each with a user who already holds the
     /// number `+1 2065550100` for SMS sign-in (registered while every user was allowed).
     enum PolicyCase: String, CaseIterable, Sendable {
         case off, everyone, excludedByGroup, notIncluded, numberHeldByAnother
