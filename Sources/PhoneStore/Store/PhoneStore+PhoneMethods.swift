@@ -110,7 +110,7 @@ extension PhoneStore {
         }
         // A SELECT when needed, not `RETURNING created_at` on the UPDATE: that cost the writer
         // 10.5k instructions more than the two statements (callgrind, the bench's update).
-        let createdAt = {
+        let readCreatedAt = {
             guard
                 let createdAt = try db.scalarText(
                     "SELECT created_at FROM phone_method WHERE user_id = ? AND phone_type = ?",
@@ -118,7 +118,7 @@ extension PhoneStore {
             else { throw StoreError.phoneMethodNotFound(type) }
             return createdAt
         }
-        return try answer(userID: userID, type: type, number: number, createdAt: createdAt, in: db)
+        return try answer(userID: userID, type: type, number: number, createdAt: readCreatedAt, in: db)
     }
 
     /// Deletes a phone method. The schema refuses deleting the mobile while an alternateMobile
