@@ -4,11 +4,19 @@ import Synchronization
 /// The fault rules of a running service, listed, added and removed over the admin API.
 final class FaultPlan: Sendable {
     private let rules = Mutex<[FaultRule]>([])
+    /// The time in seconds since 1970, the scale of a rule's `expires`. Injected so that a test can
+    /// let a rule run out without waiting for it; the real clock otherwise.
+    private let now: @Sendable () -> Double
+
+    init(now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.now = now
+    }
 
     func add(_ rule: FaultRule) { rules.withLock { $0.append(rule) } }
 
-    func list(now: Double = Date().timeIntervalSince1970) -> [FaultRule] {
-        rules.withLock { rules in
+    func list() -> [FaultRule] {
+        let now = self.now()
+        return rules.withLock { rules in
             rules.removeAll { rule in rule.expires.map { now >= $0 } ?? false || (rule.remaining ?? 1) <= 0 }
             return rules
         }
@@ -29,10 +37,10 @@ final class FaultPlan: Sendable {
     /// that "the next 3 requests" means exactly 3 however many arrive at once.
     /// `path` is only worked out when there are rules (it runs on every request).
     func take(
-        method: String, path: @autoclosure () -> String, userID: String?, appID: String,
-        now: Double = Date().timeIntervalSince1970
+        method: String, path: @autoclosure () -> String, userID: String?, appID: String
     ) -> FaultRule? {
-        rules.withLock { rules in
+        let now = self.now()
+        return rules.withLock { rules in
             if rules.isEmpty { return nil }
             let path = path()
             guard
