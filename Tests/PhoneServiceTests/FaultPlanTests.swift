@@ -95,7 +95,12 @@ import Testing
         let kept = try admin("POST", "/faults", json: #"{"path":"/beta/**","status":500}"#)
         #expect(try admin("GET", "/faults").items.count == 2)
         #expect(try fixture.send("GET", Self.collection).status == 503)
-        usleep(1_100_000)
+        // The service's plan runs on the real clock: rather than wait out the second, the rule is
+        // put back as its time is up (`aRuleRunsOutWhenItsDurationIsUp` times that on a manual clock).
+        let faults = server.application.faults
+        let rule = try #require(faults.list().first { $0.id == made.string("id") })
+        faults.remove(id: rule.id)
+        faults.add(FaultRule(id: rule.id, status: 503, expires: Date().timeIntervalSince1970, created: rule.created))
         #expect(try fixture.send("GET", Self.collection).status == 200, "an expired rule still applied")
         #expect(try admin("GET", "/faults").items.compactMap { $0["id"] as? String } == [kept.string("id") ?? ""])
         #expect(try admin("DELETE", "/faults/\(made.string("id") ?? "")").status == 404)
@@ -108,6 +113,28 @@ import Testing
             let response = try admin("POST", "/faults", json: bad)
             #expect(response.status == 400, "\(bad): \(response.text)")
         }
+    }
+
+    /// A rule with `durationSeconds` applies until that many seconds have passed on the plan's
+    /// clock, and from then on is neither applied nor listed.
+    @Test func aRuleRunsOutWhenItsDurationIsUp() throws {
+        let clock = ManualClock()
+        let faults = FaultPlan(now: { clock.now() })
+        let body = #"{"status":503,"durationSeconds":1}"#
+        let request = HTTPRequest(
+            method: "POST", path: "/_admin/faults", headers: ["content-type": "application/json"],
+            body: Array(body.utf8))
+        faults.add(try FaultRuleBody.parse(request, store: server.store, now: clock.now()))
+        func applies() -> Bool {
+            faults.take(method: "GET", path: Self.collection, userID: fixture.alice.id, appID: "app") != nil
+        }
+        #expect(applies())
+        clock.advance(by: 0.5)
+        #expect(applies(), "the rule ran out early")
+        #expect(faults.list().count == 1)
+        clock.advance(by: 0.5)
+        #expect(!applies(), "an expired rule still applied")
+        #expect(faults.list().isEmpty, "an expired rule is still listed")
     }
 
     @Test func throttlingAnswers429WithRetryAfterPerApp() throws {

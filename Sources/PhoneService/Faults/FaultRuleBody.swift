@@ -1,0 +1,81 @@
+import Foundation
+import PhoneStore
+
+/// Fault rules as the admin API reads and writes them:
+/// `{"method": "POST", "path": "/v1.0/users/*/authentication/phoneMethods", "user": "alice@contoso.com",
+///   "appId": "...", "status": 503, "code": "serviceNotAvailable", "message": "...", "retryAfter": 2,
+///   "delayMs": 200, "count": 3, "durationSeconds": 60}`.
+enum FaultRuleBody {
+    static func parse(_ request: HTTPRequest, store: PhoneStore, now: Double = Date().timeIntervalSince1970) throws
+        -> FaultRule
+    {
+        let body = try AdminBody(request, describing: "'status' or 'delayMs', and what the rule applies to")
+        try body.only([
+            "method", "path", "user", "appId", "status", "code", "message", "retryAfter", "delayMs", "count",
+            "durationSeconds",
+        ])
+        let status = try body.int("status")
+        let delay = try body.int("delayMs")
+        guard status != nil || delay != nil else {
+            throw GraphError.badRequest(
+                "A fault rule needs 'status' (an error to answer) or 'delayMs' (a delay), or both.")
+        }
+        if let status, !(400...599).contains(status) {
+            throw GraphError.badRequest("The property 'status' must be an error status from 400 to 599.")
+        }
+        if let delay, !(0...60_000).contains(delay) {
+            throw GraphError.badRequest("The property 'delayMs' must be from 0 to 60000.")
+        }
+        let retryAfter = try body.int("retryAfter")
+        if let retryAfter, retryAfter < 0 {
+            throw GraphError.badRequest("The property 'retryAfter' must not be negative.")
+        }
+        let count = try body.int("count")
+        if let count, count < 1 { throw GraphError.badRequest("The property 'count' must be at least 1.") }
+        let duration = try body.int("durationSeconds")
+        if let duration, duration < 1 {
+            throw GraphError.badRequest("The property 'durationSeconds' must be at least 1.")
+        }
+        var userID: String?
+        if let key = try body.string("user") {
+            guard let user = try store.user(key: key) else {
+                throw GraphError(status: 404, code: "itemNotFound", message: "no user '\(key)' in this tenant")
+            }
+            userID = user.id
+        }
+        let method = try body.string("method")?.uppercased()
+        return FaultRule(
+            id: UUID().uuidString.lowercased(), method: method, path: try body.string("path"), userID: userID,
+            appID: try body.string("appId"), status: status, code: try body.string("code"),
+            message: try body.string("message"), retryAfterSeconds: retryAfter, delayMilliseconds: delay,
+            remaining: count, expires: duration.map { now + Double($0) }, created: now)
+    }
+
+    static func write(_ rule: FaultRule, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("id")
+        writer.string(rule.id)
+        func optional(_ name: String, _ value: String?) {
+            guard let value else { return }
+            writer.key(name)
+            writer.string(value)
+        }
+        func optional(_ name: String, _ value: Int?) {
+            guard let value else { return }
+            writer.key(name)
+            writer.number(value)
+        }
+        optional("method", rule.method)
+        optional("path", rule.path)
+        optional("userId", rule.userID)
+        optional("appId", rule.appID)
+        optional("status", rule.status)
+        optional("code", rule.error?.code)
+        optional("message", rule.message)
+        optional("retryAfter", rule.retryAfterSeconds)
+        optional("delayMs", rule.delayMilliseconds)
+        optional("remaining", rule.remaining)
+        optional("expiresDateTime", rule.expires.map { Timestamp.format(Date(timeIntervalSince1970: $0)) })
+        writer.endObject()
+    }
+}
