@@ -95,7 +95,9 @@ if fuzzing {
         package.targets.append(
             .executableTarget(
                 name: name,
-                dependencies: ["CLibFuzzer", "PhoneService", "PhoneStore"],
+                dependencies: [
+                    "CLibFuzzer", "PhoneService", "PhoneStore", .product(name: "Logging", package: "swift-log"),
+                ],
                 path: "Fuzz/\(name)",
                 swiftSettings: strict + fuzzed,
                 linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// The admin API over real HTTP: the admin key guards it (and only it), set-up through it works
 /// against Graph at once, and reset and snapshots put the tenant back while it serves.
@@ -112,7 +112,7 @@ import Testing
 
     @Test func theCommandLineAndTheAdminAPIRefuseTheSameInputAlike() throws {
         let administration = TenantAdministration(store: server.store)
-        #expect(throws: TenantAdministration.Failure.self) {
+        #expect(throws: GraphError.badRequest("id 'not-a-guid' is not a GUID")) {
             try administration.addUser(
                 userPrincipalName: "x@contoso.com", id: "not-a-guid", displayName: nil, roles: [])
         }

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Spec §4 over HTTP: each kind of caller against each kind of target, for every operation, with
 /// the store checked afterwards so that a refused write provably changed nothing.

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Bodies that must be refused with a 400 (or 415) that says what is wrong, writing nothing, on
 /// create and on update; and the allowed neighbours that must be accepted.

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// A batch's answer: the whole response, and each inner response by id in the order they came.
 struct BatchAnswer {

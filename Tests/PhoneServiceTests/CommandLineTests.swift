@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// `phone-service user ...` and `phone-service token ...`, run as the built binary.
 @Suite struct CommandLineTests {

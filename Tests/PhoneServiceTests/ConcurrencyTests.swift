@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Requests that race over real HTTP, each on its own connection, released together. The rules
 /// hold in the database, so whatever the interleaving, exactly the allowed outcomes happen.

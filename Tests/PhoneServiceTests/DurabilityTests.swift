@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// The real binary, killed without warning: every write it acknowledged is in the database when
 /// it starts again on the same file, and its tokens still work (the key lives in the database).

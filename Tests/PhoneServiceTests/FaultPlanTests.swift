@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Fault rules and throttling over real HTTP: deterministic errors and delays scoped by method,
 /// path, user and app, counted exactly, listed and removed; a token bucket per app and tenant
@@ -157,7 +157,7 @@ import Testing
             roles: ["UserAuthenticationMethod.Read.All"], appID: "11111111-2222-3333-4444-555555555555")
         #expect(try server.send("GET", Self.collection, token: other).status == 200)
         // The early retry is noted for the journal.
-        let caller = try server.application.verifier.principal(authorization: "Bearer \(fixture.adminToken)")
+        let caller = try server.application.pipeline.verifier.principal(authorization: "Bearer \(fixture.adminToken)")
         #expect(
             server.application.retries.isEarly(
                 RetryTracker.key(principal: caller, method: "GET", path: Self.collection)))

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Inputs the libFuzzer targets under Fuzz/ found, kept as tests. Each names its target.
 @Suite struct FuzzRegressionTests {

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Group commit under a kill: many clients write at once, so the writer commits large groups;
 /// SIGKILL lands in the middle of them. Every acknowledged write is present after a restart, and

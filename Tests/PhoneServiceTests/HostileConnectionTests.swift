@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Clients that hold connections without finishing a request: idle ones up to and past the
 /// connection limit, too many from one address, slowloris, bodies that never end. The server

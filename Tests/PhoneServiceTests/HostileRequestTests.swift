@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Requests no real client sends: a megabyte of headers, a Content-Length that lies, many
 /// requests in one write, and a burst of random bytes. Each is refused or answered without a

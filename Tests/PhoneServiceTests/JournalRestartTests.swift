@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// The real binary keeps its journal across restarts: after SIGTERM every request's row (reads
 /// too: the buffer is flushed on the way out), after SIGKILL every acknowledged write's row.

@@ -1,9 +1,9 @@
 import Foundation
-import PhoneStore
 import Synchronization
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// The request journal over real HTTP: one row per Graph request with the right fields and nothing
 /// secret in it, the admin query's filters and pages, and a journal that agrees with the state

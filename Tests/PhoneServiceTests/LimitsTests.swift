@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// The HTTP limits (64 KiB bodies, 16 KiB of headers) and bytes on the wire that are not the HTTP
 /// a client should send: refused with a 4xx, nothing written, the server still serving.

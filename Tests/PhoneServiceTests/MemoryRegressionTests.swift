@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// What `make check-memory` (AddressSanitizer and LeakSanitizer over the test suites) found, kept
 /// as tests that run without a sanitizer too.

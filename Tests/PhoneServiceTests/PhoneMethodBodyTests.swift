@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Request bodies (spec §2) and the phone rules (spec §3, without SMS sign-in).
 @Suite struct PhoneMethodBodyTests {

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 @Suite struct PhoneMethodRepresentationTests {
     // MARK: Over HTTP

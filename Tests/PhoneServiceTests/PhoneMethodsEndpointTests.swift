@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// How a test names alice in the URL (spec §1: object id or UPN, case-insensitive, percent-encoded).
 enum Addressing: String, CaseIterable, Sendable {

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 @Suite struct QueryOptionsTests {
     static let refusedOptions = ["$top=1", "$expand=x", "$orderby=phoneType", "$skip=1", "$count=true", "$search=x"]

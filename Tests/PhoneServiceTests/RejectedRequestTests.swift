@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Writes that must be refused before they reach the store: bad tokens, unknown paths and methods.
 @Suite struct RejectedRequestTests {

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Headers on every response and Graph's error envelope (spec §2 and §6), over HTTP.
 @Suite struct ResponseWriterTests {

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// Error answers say what the client did wrong in Graph's words and never show the service's
 /// insides: no SQL, no SQLite message, no table, trigger or source file name, even when the

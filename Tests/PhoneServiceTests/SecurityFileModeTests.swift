@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// The database holds the tenant's signing key: its file, the WAL and shared-memory files beside
 /// it, and the files `backup` and `restore` write are readable and writable by their owner only,

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// The `serve` log on stderr: one line per request, found by its request id, and never a token.
 @Suite struct ServeLogTests {

@@ -1,9 +1,9 @@
 import Foundation
-import PhoneStore
 import TestSupport
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// What a run of the built `phone-service` printed.
 private struct SmsCLIResult {

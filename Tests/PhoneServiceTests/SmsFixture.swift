@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// A server set up for SMS sign-in tests: an administrator who may write anyone's phones, an
 /// Authentication Policy Administrator who may change the SMS policy, and helpers that read a

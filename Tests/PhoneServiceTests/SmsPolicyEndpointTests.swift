@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 // GET and PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms
 // (spec §1 row 9, §5): the shape, updates, bad bodies and permissions.

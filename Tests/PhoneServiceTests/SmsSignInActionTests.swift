@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 // enableSmsSignIn and disableSmsSignIn (spec §1 rows 6 and 7, §3): every spelling of the path,
 // every precondition of enable, and who may call them.

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 // Racing requests for one number (spec §3): the unique index lets exactly one user hold it, and
 // the database never has two registered rows with one number.

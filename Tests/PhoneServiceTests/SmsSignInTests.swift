@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 // Every smsSignInState of spec §3, reached over HTTP and read back every way the API shows it;
 // release of a held number; and policy changes. Races are in SmsSignInRaceTests.

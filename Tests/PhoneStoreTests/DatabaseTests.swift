@@ -1,7 +1,8 @@
 import CSQLite
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// An operator reads the live database with a read-only connection or `sqlite3 -readonly` while the
 /// store is open and writing, and the store keeps writing.

@@ -1,5 +1,6 @@
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 struct DirectoryRoleTests {
     @Test(arguments: DirectoryRole.allCases)

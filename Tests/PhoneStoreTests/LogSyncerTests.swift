@@ -32,20 +32,17 @@ struct LogSyncerTests {
     private static func insert(
         _ x: Int, _ committer: GroupCommitter, into outcomes: Collector<Ack>, inAGroup: Bool = true
     ) {
+        let write = PendingWrite(transactional: inAGroup) { db in
+            try db.run("INSERT INTO t (x) VALUES (?)", [.integer(Int64(x))])
+            return x
+        }
         committer.submit(
-            GroupCommitter.Job(
-                body: { db in
-                    try db.run("INSERT INTO t (x) VALUES (?)", [.integer(Int64(x))])
-                    return x
-                },
-                epilogue: nil,
-                completion: { result in
-                    switch result {
-                    case .success(let value): outcomes.append(.acknowledged(value as? Int ?? -1))
-                    case .failure(let error): outcomes.append(.failed("\(error)"))
-                    }
-                },
-                transactional: inAGroup))
+            PhoneStore.job(write, journal: RequestJournal(settings: .off), owner: nil) { result in
+                switch result {
+                case .success(let value): outcomes.append(.acknowledged(value))
+                case .failure(let error): outcomes.append(.failed("\(error)"))
+                }
+            })
     }
 
     /// The rows another connection sees: what is committed, acknowledged or not.

@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 struct MigratorTests {
     func migrations(_ db: Database) throws -> [String] {

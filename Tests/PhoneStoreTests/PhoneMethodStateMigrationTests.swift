@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// Migration 6 replaces the `phone_method_state` view with a cheaper one. The API and the operator
 /// read every phone's SMS sign-in state from it, so the new view must give the same rows: here,

@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// `PhoneNumber.isValid` (the API's early check), the schema's `phone_number_format` CHECK and the
 /// documented regular expression must agree exactly.

@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 struct PhoneStoreConcurrencyTests {
     @Test func exactlyOneOfManyConcurrentCreatesWins() throws {
@@ -102,16 +103,16 @@ struct PhoneStoreConcurrencyTests {
             holder.store = try PhoneStore(path: path)
             let go = DispatchSemaphore(value: 0)
             let done = DispatchSemaphore(value: 0)
-            holder.store?.submitWrite(
-                { db in
+            holder.store?.submit(
+                PendingWrite { db in
                     // Held until the test has dropped its own reference, so the completion's is the last.
                     go.wait()
                     try db.run(RawSQL.insertUser(Fixture.aliceID, "alice@contoso.com"))
-                },
-                completion: { _ in
-                    holder.store = nil
-                    done.signal()
-                })
+                }
+            ) { _ in
+                holder.store = nil
+                done.signal()
+            }
             go.signal()
             #expect(done.wait(timeout: .now() + 30) == .success, "the writer waited for itself")
             let reopened = try PhoneStore(path: path)

@@ -1,7 +1,8 @@
 import Foundation
-import PhoneStore
 import Synchronization
 import Testing
+
+@testable import PhoneStore
 
 /// The request journal in the store: rows in, filtered pages out newest first, retention, the
 /// buffer of entries that go with no write, and a write's row in the write's own transaction.
@@ -206,51 +207,47 @@ import Testing
     @Test func aWritesRowCommitsWithItEvenWhenTheWriteIsRefused() throws {
         try withStore { store, _ in
             try store.addAlice()
-            let results = Mutex<[Result<Int, any Error>]>([])
+            let statuses = Mutex<[Int]>([])
             let done = DispatchSemaphore(value: 0)
             for (index, type) in [PhoneType.alternateMobile, .mobile].enumerated() {
-                store.submitWrite(
-                    { db in
-                        try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: type, number: "+1 5", in: db)
-                    },
-                    settle: { result, db in
-                        let status = (try? result.get()) == nil ? 409 : 201
-                        try store.record(Self.entry(index, method: "POST", status: status), in: db)
-                        return status
-                    },
-                    completion: { result in
-                        results.withLock { $0.append(result) }
-                        done.signal()
-                    })
+                let write = PendingWrite.createPhoneMethod(userID: Fixture.aliceID, type: type, number: "+1 5")
+                    .journaled { result in
+                        Self.entry(index, method: "POST", status: (try? result.get()) == nil ? 409 : 201)
+                    }
+                store.submit(write) { result in
+                    statuses.withLock { $0.append((try? result.get()) == nil ? 409 : 201) }
+                    done.signal()
+                }
             }
             done.wait()
             done.wait()
-            #expect(results.withLock { $0.compactMap { try? $0.get() } }.sorted() == [201, 409])
+            #expect(statuses.withLock { $0.sorted() } == [201, 409])
             #expect(try Self.all(store).map(\.status) == [201, 409])
             #expect(try store.phoneMethods(userID: Fixture.aliceID).map(\.type) == [.mobile])
         }
     }
 
-    @Test func aSettleThatThrowsUndoesTheWrite() throws {
+    /// A journal function that throws undoes its write, and the write still answers (an error).
+    @Test func aJournalFunctionThatThrowsUndoesTheWriteAndStillAnswers() throws {
         struct Refused: Error {}
         try withStore { store, _ in
             try store.addAlice()
             let done = DispatchSemaphore(value: 0)
-            let failed = Mutex(false)
-            store.submitWrite(
-                { db in try PhoneStore.createPhoneMethod(userID: Fixture.aliceID, type: .mobile, number: "+1 5", in: db)
-                },
-                settle: { _, db -> Int in
-                    try store.record(Self.entry(1), in: db)
-                    throw Refused()
-                },
-                completion: { result in
-                    failed.withLock { $0 = (try? result.get()) == nil }
-                    done.signal()
-                })
-            done.wait()
-            #expect(failed.withLock { $0 })
+            let answer = Mutex<Result<PhoneMethod, StoreError>?>(nil)
+            let write = PendingWrite.createPhoneMethod(userID: Fixture.aliceID, type: .mobile, number: "+1 5")
+                .journaled { _ -> JournalEntry? in throw Refused() }
+            store.submit(write) { result in
+                answer.withLock { $0 = result }
+                done.signal()
+            }
+            #expect(done.wait(timeout: .now() + 10) == .success, "the write answered")
+            guard case .failure(.journalFailed(let reason)) = answer.withLock({ $0 }) else {
+                Issue.record("expected journalFailed, got \(String(describing: answer.withLock { $0 }))")
+                return
+            }
+            #expect(reason.contains("Refused"))
             #expect(try store.phoneMethods(userID: Fixture.aliceID).isEmpty)
+            try store.flushJournal()
             #expect(try Self.all(store).isEmpty)
         }
     }

@@ -1,7 +1,8 @@
 import CSQLite
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 struct PhoneStoreTests {
     @Test func tenantIsCreatedOnceWithAKeyAndAGUID() throws {
@@ -120,7 +121,7 @@ struct PhoneStoreTests {
     }
 }
 
-struct ConnectionPragmas {
+struct ConnectionPragmas: Sendable {
     var journalMode: String?
     var synchronous: Int64?
     var foreignKeys: Int64?
@@ -130,7 +131,7 @@ struct ConnectionPragmas {
 extension PhoneStore {
     /// The pragmas of the writer or of a read connection, labelled for messages.
     func pragmas(onWriter: Bool) throws -> (String, ConnectionPragmas) {
-        let body = { (db: Database) throws -> ConnectionPragmas in
+        let body = { @Sendable (db: Database) throws -> ConnectionPragmas in
             ConnectionPragmas(
                 journalMode: try db.scalarText("PRAGMA journal_mode"),
                 synchronous: try db.scalarInt("PRAGMA synchronous"),

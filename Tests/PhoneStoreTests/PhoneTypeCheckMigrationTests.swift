@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// Migration 8 rebuilds phone_method with phone_type_valid written without `IN (...)`, which
 /// SQLite checked by building a temporary B-tree for every insert. Everything else stays.

@@ -1,5 +1,6 @@
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 struct PhoneTypeTests {
     @Test func methodIDsAreGraphsFixedIDs() {

@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// Every rule fires at the store API and in raw SQL on a second connection, and its allowed
 /// neighbour passes. The switches below are exhaustive, so a new `Rule` cannot land without a case.

@@ -1,5 +1,6 @@
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// `SampledText` hashes a text's length and three samples; keys must still be told apart by their
 /// whole text.

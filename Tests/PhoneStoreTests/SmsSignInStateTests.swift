@@ -1,5 +1,6 @@
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 struct SmsSignInStateTests {
     /// The API's enum members, exactly as Graph spells them.

@@ -1,7 +1,8 @@
 import Foundation
-import PhoneStore
 import TestSupport
 import Testing
+
+@testable import PhoneStore
 
 /// A fresh store in its own temporary directory, and a second plain connection to the same file
 /// with foreign keys on, as an operator's `sqlite3` shell would open it.
@@ -322,12 +323,10 @@ struct SmsSignInStoreTests {
         case off, everyone, excludedByGroup, notIncluded, numberHeldByAnother
     }
 
-    /// `createPhoneMethod` and `updatePhoneMethod` answer without reading the phone back through
-    /// `phone_method_state` when the state is already known (not a mobile, or a mobile outside the
-    /// policy): their answers must be the view's, field for field, for every phone type under
-    /// every kind of policy.
+    /// `createPhoneMethod` and `updatePhoneMethod` answer the phone as `phone_method_state` reads
+    /// it once the write is done, field for field, for every phone type under every kind of policy.
     @Test(arguments: PolicyCase.allCases)
-    func answerWithoutReadingBackMatchesTheView(policy: PolicyCase) throws {
+    func aWritesAnswerIsTheViewsUnderEveryPolicy(policy: PolicyCase) throws {
         let db = try SmsTestDatabase()
         let holder = try db.user("holder")
         let subject = try db.user("subject")

@@ -1,6 +1,7 @@
 import CSQLite
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// SQLite failures that are not rules stay `.database`, with SQLite's extended code and message.
 struct StoreErrorTests {

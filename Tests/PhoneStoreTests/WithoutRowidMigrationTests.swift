@@ -1,6 +1,7 @@
 import Foundation
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// Migration 7 rebuilds `user` and `phone_method` as WITHOUT ROWID tables: a table rebuild, which
 /// the migrator runs with foreign keys off. It must keep every row, every trigger, index and view

@@ -79,7 +79,7 @@ struct JournalQuery: Equatable {
     /// The link to the page after the row `id`.
     func nextLink(after id: Int64) -> String {
         let parameters = given + [("top", String(filter.top)), ("skipToken", String(id))]
-        return AdminHandler.prefix + "/journal?"
+        return "/\(RouteFamily.adminPrefix)/journal?"
             + parameters.map { "\($0.name)=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
     }
 
@@ -88,55 +88,26 @@ struct JournalQuery: Equatable {
             && lhs.given.map(\.value) == rhs.given.map(\.value)
     }
 
-    /// Flushes the buffered entries (so the page shows every request answered so far), reads one
-    /// page and writes it.
-    func page(_ store: PhoneStore) throws -> [UInt8] {
-        try store.flushJournal()
+    /// One page of rows, newest first, with the next page's link while more rows match. Rows still
+    /// buffered are not shown: flush the journal first.
+    func page(_ store: PhoneStore) throws(StoreError) -> JSONValue {
         let (entries, more) = try store.journalEntries(filter)
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("value")
-        writer.beginArray()
-        for entry in entries { Self.write(entry, to: &writer) }
-        writer.endArray()
-        if more, let last = entries.last?.id {
-            writer.key("@odata.nextLink")
-            writer.string(nextLink(after: last))
-        }
-        writer.endObject()
-        return writer.bytes
+        var page: [(key: String, value: JSONValue)] = [("value", .array(entries.map(Self.value)))]
+        if more, let last = entries.last?.id { page.append(("@odata.nextLink", .string(nextLink(after: last)))) }
+        return .object(page)
     }
 
-    static func write(_ entry: JournalEntry, to writer: inout JSONWriter) {
-        func optional(_ key: String, _ value: String?) {
-            writer.key(key)
-            if let value { writer.string(value) } else { writer.null() }
-        }
-        writer.beginObject()
-        writer.key("id")
-        writer.number(Int(entry.id ?? 0))
-        writer.key("dateTime")
-        writer.string(entry.at)
-        writer.key("method")
-        writer.string(entry.method)
-        writer.key("path")
-        writer.string(entry.path)
-        writer.key("status")
-        writer.number(entry.status)
-        optional("errorCode", entry.errorCode)
-        writer.key("requestId")
-        writer.string(entry.requestID)
-        writer.key("clientRequestId")
-        writer.string(entry.clientRequestID)
-        optional("callerUserId", entry.callerUserID)
-        optional("callerAppId", entry.callerAppID)
-        optional("targetUserId", entry.targetUserID)
-        optional("phoneMethodId", entry.phoneMethodID)
-        writer.key("durationMicroseconds")
-        writer.number(Int(entry.durationMicroseconds))
-        writer.key("earlyRetry")
-        writer.bool(entry.earlyRetry)
-        optional("batchId", entry.batchID)
-        writer.endObject()
+    static func value(_ entry: JournalEntry) -> JSONValue {
+        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+        return .object([
+            ("id", .number(Double(entry.id ?? 0))), ("dateTime", .string(entry.at)), ("method", .string(entry.method)),
+            ("path", .string(entry.path)), ("status", .number(Double(entry.status))),
+            ("errorCode", optional(entry.errorCode)), ("requestId", .string(entry.requestID)),
+            ("clientRequestId", .string(entry.clientRequestID)), ("callerUserId", optional(entry.callerUserID)),
+            ("callerAppId", optional(entry.callerAppID)), ("targetUserId", optional(entry.targetUserID)),
+            ("phoneMethodId", optional(entry.phoneMethodID)),
+            ("durationMicroseconds", .number(Double(entry.durationMicroseconds))),
+            ("earlyRetry", .bool(entry.earlyRetry)), ("batchId", optional(entry.batchID)),
+        ])
     }
 }

@@ -3,50 +3,51 @@ import PhoneStore
 
 /// Setting up a test tenant: users, groups, tokens and the SMS policy. One implementation behind
 /// both the command line (`phone-service user|group|token|policy`) and the admin API
-/// (`/_admin/...`), so the two accept the same input and fail with the same messages.
+/// (`/_admin/...`), so the two accept the same input and fail with the same messages. Input is
+/// checked here; what changes the tenant comes back as a `PendingWrite`, which the admin API
+/// queues and the command line performs.
 struct TenantAdministration: Sendable {
     let store: PhoneStore
 
-    /// Input that names something unknown or malformed; the message says what and why.
-    struct Failure: Error, Sendable, CustomStringConvertible {
-        enum Kind: Sendable { case invalid, notFound }
-        var kind: Kind
-        var message: String
-        var description: String { message }
-
-        static func invalid(_ message: String) -> Failure { Failure(kind: .invalid, message: message) }
-        static func notFound(_ message: String) -> Failure { Failure(kind: .notFound, message: message) }
+    /// Input that is malformed: a 400 on the admin API, the message on the command line.
+    static func invalid(_ message: String) -> GraphError { .badRequest(message) }
+    /// Input that names something unknown: a 404 on the admin API.
+    static func notFound(_ message: String) -> GraphError {
+        GraphError(status: 404, code: "itemNotFound", message: message)
     }
 
     // MARK: Users
 
     /// Adds a user. `roles` are directory role names or template ids; `id` a GUID (new by default).
-    func addUser(userPrincipalName: String, id: String?, displayName: String?, roles: [String]) throws -> User {
-        let parsed = try roles.map { value in
+    func addUser(userPrincipalName: String, id: String?, displayName: String?, roles: [String]) throws(GraphError)
+        -> PendingWrite<User>
+    {
+        var parsed: [DirectoryRole] = []
+        for value in roles {
             guard let role = DirectoryRole(nameOrTemplateID: value) else {
-                throw Failure.invalid(
+                throw Self.invalid(
                     "unknown role '\(value)'; known roles: \(DirectoryRole.allCases.map(\.name).joined(separator: ", "))"
                 )
             }
-            return role
+            parsed.append(role)
         }
         try Self.requireGUID(id, "id")
         try Self.requireText(userPrincipalName, "userPrincipalName")
-        return try store.addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: parsed)
+        return .addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: parsed)
     }
 
     /// The user with this object id or user principal name.
     func user(_ key: String) throws -> User {
-        guard let user = try store.user(key: key) else { throw Failure.notFound("no user '\(key)' in this tenant") }
+        guard let user = try store.user(key: key) else { throw Self.notFound("no user '\(key)' in this tenant") }
         return user
     }
 
     // MARK: Groups
 
-    func addGroup(displayName: String, id: String?) throws -> Group {
+    func addGroup(displayName: String, id: String?) throws(GraphError) -> PendingWrite<Group> {
         try Self.requireGUID(id, "id")
         try Self.requireText(displayName, "displayName")
-        return try store.addGroup(displayName: displayName, id: id)
+        return .addGroup(displayName: displayName, id: id)
     }
 
     // MARK: Tokens
@@ -64,20 +65,20 @@ struct TenantAdministration: Sendable {
     /// Mints a token signed with the tenant's current key.
     func token(_ request: TokenRequest) throws -> String {
         guard request.lifetimeSeconds > 0 else {
-            throw Failure.invalid("the lifetime must be a positive number of seconds")
+            throw Self.invalid("the lifetime must be a positive number of seconds")
         }
         let issuer = TokenIssuer(tenant: store.tenant)
         if request.app {
             guard request.user == nil, request.scopes == nil else {
-                throw Failure.invalid("an application token takes roles, not a user or scopes")
+                throw Self.invalid("an application token takes roles, not a user or scopes")
             }
             return issuer.application(
                 roles: request.roles ?? [], appID: request.appID ?? TokenIssuer.defaultAppID,
                 lifetime: request.lifetimeSeconds)
         }
-        guard let key = request.user else { throw Failure.invalid("name a user (delegated) or ask for an app token") }
-        guard let scopes = request.scopes else { throw Failure.invalid("a delegated token needs scopes") }
-        guard request.roles == nil else { throw Failure.invalid("roles go with an application token") }
+        guard let key = request.user else { throw Self.invalid("name a user (delegated) or ask for an app token") }
+        guard let scopes = request.scopes else { throw Self.invalid("a delegated token needs scopes") }
+        guard request.roles == nil else { throw Self.invalid("roles go with an application token") }
         return issuer.delegated(user: try user(key), scopes: scopes, lifetime: request.lifetimeSeconds)
     }
 
@@ -91,14 +92,12 @@ struct TenantAdministration: Sendable {
         var exclude: [String]?
     }
 
-    /// Applies `change` and returns the policy as stored.
-    @discardableResult
-    func changeSmsPolicy(_ change: SmsPolicyChange) throws -> SmsPolicy {
+    /// The policy `change` makes of the stored one; storing it is `.setSmsPolicy(policy)`.
+    func changedSmsPolicy(_ change: SmsPolicyChange) throws -> SmsPolicy {
         var policy = try store.smsPolicy()
         if let enabled = change.enabled { policy.enabled = enabled }
         if let include = change.include { policy.includeTargets = try include.map(target) }
         if let exclude = change.exclude { policy.excludeTargets = try exclude.map(target) }
-        try store.setSmsPolicy(policy)
         return policy
     }
 
@@ -110,20 +109,20 @@ struct TenantAdministration: Sendable {
         case "user" where parts.count == 2:
             return SmsPolicy.Target(kind: .user, id: try user(key).id)
         case "group" where parts.count == 2:
-            guard let group = try store.group(key: key) else { throw Failure.notFound("no group '\(key)'") }
+            guard let group = try store.group(key: key) else { throw Self.notFound("no group '\(key)'") }
             return SmsPolicy.Target(kind: .group, id: group.id)
         default:
-            throw Failure.invalid("target '\(text)': use all_users, user:UPN_OR_ID or group:NAME_OR_ID")
+            throw Self.invalid("target '\(text)': use all_users, user:UPN_OR_ID or group:NAME_OR_ID")
         }
     }
 
     // MARK: Checks
 
-    private static func requireGUID(_ value: String?, _ name: String) throws {
-        if let value, UUID(uuidString: value) == nil { throw Failure.invalid("\(name) '\(value)' is not a GUID") }
+    private static func requireGUID(_ value: String?, _ name: String) throws(GraphError) {
+        if let value, UUID(uuidString: value) == nil { throw Self.invalid("\(name) '\(value)' is not a GUID") }
     }
 
-    private static func requireText(_ value: String, _ name: String) throws {
-        guard !value.isEmpty else { throw Failure.invalid("\(name) must not be empty") }
+    private static func requireText(_ value: String, _ name: String) throws(GraphError) {
+        guard !value.isEmpty else { throw Self.invalid("\(name) must not be empty") }
     }
 }

@@ -16,7 +16,10 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            print(try cliStep { try TenantAdministration(store: store).addGroup(displayName: name, id: id) }.id)
+            print(
+                try cliStep {
+                    try store.perform(try TenantAdministration(store: store).addGroup(displayName: name, id: id))
+                }.id)
         }
     }
 

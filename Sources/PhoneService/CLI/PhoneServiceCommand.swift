@@ -49,6 +49,7 @@ func cliStep<T>(_ body: () throws -> T) throws -> T {
 /// A readable sentence for an error, for the command line.
 func describe(_ error: any Error) -> String {
     switch error {
+    case let error as GraphError: error.message
     case let error as StoreError:
         switch error {
         case .rule(let rule): GraphError(rule).message

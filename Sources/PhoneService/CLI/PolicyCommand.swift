@@ -47,7 +47,7 @@ struct PolicyCommand: ParsableCommand {
                 enabled: state.map { $0 == "enabled" },
                 include: clearIncludes || !include.isEmpty ? include : nil,
                 exclude: clearExcludes || !exclude.isEmpty ? exclude : nil)
-            _ = try cliStep { try TenantAdministration(store: store).changeSmsPolicy(change) }
+            try cliStep { try store.setSmsPolicy(try TenantAdministration(store: store).changedSmsPolicy(change)) }
         }
     }
 }

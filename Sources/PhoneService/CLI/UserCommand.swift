@@ -23,8 +23,9 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let store = try database.open()
             let user = try cliStep {
-                try TenantAdministration(store: store).addUser(
-                    userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: role)
+                try store.perform(
+                    try TenantAdministration(store: store).addUser(
+                        userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: role))
             }
             print(user.id)
         }

@@ -6,7 +6,7 @@ final class FaultPlan: Sendable {
     private let rules = Mutex<[FaultRule]>([])
     /// The time in seconds since 1970, the scale of a rule's `expires`. Injected so that a test can
     /// let a rule run out without waiting for it; the real clock otherwise.
-    private let now: @Sendable () -> Double
+    let now: @Sendable () -> Double
 
     init(now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.now = now

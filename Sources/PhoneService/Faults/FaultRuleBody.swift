@@ -51,31 +51,21 @@ enum FaultRuleBody {
             remaining: count, expires: duration.map { now + Double($0) }, created: now)
     }
 
-    static func write(_ rule: FaultRule, to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("id")
-        writer.string(rule.id)
-        func optional(_ name: String, _ value: String?) {
-            guard let value else { return }
-            writer.key(name)
-            writer.string(value)
-        }
-        func optional(_ name: String, _ value: Int?) {
-            guard let value else { return }
-            writer.key(name)
-            writer.number(value)
-        }
-        optional("method", rule.method)
-        optional("path", rule.path)
-        optional("userId", rule.userID)
-        optional("appId", rule.appID)
-        optional("status", rule.status)
-        optional("code", rule.error?.code)
-        optional("message", rule.message)
-        optional("retryAfter", rule.retryAfterSeconds)
-        optional("delayMs", rule.delayMilliseconds)
-        optional("remaining", rule.remaining)
-        optional("expiresDateTime", rule.expires.map { Timestamp.format(Date(timeIntervalSince1970: $0)) })
-        writer.endObject()
+    /// A rule as the admin API shows it; what the rule does not set is left out.
+    static func value(_ rule: FaultRule) -> JSONValue {
+        let optional: [(String, JSONValue?)] = [
+            ("method", rule.method.map(JSONValue.string)),
+            ("path", rule.path.map(JSONValue.string)),
+            ("userId", rule.userID.map(JSONValue.string)),
+            ("appId", rule.appID.map(JSONValue.string)),
+            ("status", rule.status.map { .number(Double($0)) }),
+            ("code", rule.error.map { .string($0.code) }),
+            ("message", rule.message.map(JSONValue.string)),
+            ("retryAfter", rule.retryAfterSeconds.map { .number(Double($0)) }),
+            ("delayMs", rule.delayMilliseconds.map { .number(Double($0)) }),
+            ("remaining", rule.remaining.map { .number(Double($0)) }),
+            ("expiresDateTime", rule.expires.map { .string(Timestamp.format(Date(timeIntervalSince1970: $0))) }),
+        ]
+        return .object([("id", .string(rule.id))] + optional.compactMap { name, value in value.map { (name, $0) } })
     }
 }

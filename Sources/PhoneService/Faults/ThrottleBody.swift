@@ -18,18 +18,13 @@ enum ThrottleBody {
         return settings
     }
 
-    static func write(_ settings: Throttle.Settings, to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("enabled")
-        writer.bool(settings.enabled)
-        writer.key("appRequestsPerSecond")
-        writer.number(settings.appRate)
-        writer.key("appBurst")
-        writer.number(settings.appBurst)
-        writer.key("tenantRequestsPerSecond")
-        writer.number(settings.tenantRate)
-        writer.key("tenantBurst")
-        writer.number(settings.tenantBurst)
-        writer.endObject()
+    static func value(_ settings: Throttle.Settings) -> JSONValue {
+        .object([
+            ("enabled", .bool(settings.enabled)),
+            ("appRequestsPerSecond", .number(settings.appRate)),
+            ("appBurst", .number(settings.appBurst)),
+            ("tenantRequestsPerSecond", .number(settings.tenantRate)),
+            ("tenantBurst", .number(settings.tenantBurst)),
+        ])
     }
 }

@@ -1,11 +1,23 @@
 import PhoneStore
 
 extension GraphError {
-    /// The one place store errors become Graph errors. The switch is exhaustive, so a new rule
-    /// cannot ship without a status and a code.
+    /// The one place any failure becomes a Graph error, for Graph and admin routes alike: a Graph
+    /// error as it is, a store error mapped below, anything else a 500 that keeps its cause.
+    init(_ error: any Error) {
+        switch error {
+        case let error as GraphError: self = error
+        case let error as StoreError: self.init(error)
+        default: self = .internalError(cause: String(describing: error))
+        }
+    }
+
+    /// Store errors as Graph reports them. The switch is exhaustive, so a new rule cannot ship
+    /// without a status and a code; an error that is the service's own fault keeps its cause.
     init(_ error: StoreError) {
         switch error {
-        case .rule(let rule): self = GraphError(rule)
+        case .rule(let rule):
+            self = GraphError(rule)
+            if status >= 500 { cause = error.description }
         case .userNotFound(let key): self = .userNotFound(key)
         case .phoneMethodNotFound(let type): self = .methodNotFound(type.methodID)
         case .groupNotFound(let key): self = .userNotFound(key)
@@ -16,6 +28,7 @@ extension GraphError {
         case .database(let sqlite) where sqlite.isBusy:
             var busy = GraphError.serviceNotAvailable
             busy.headers["Retry-After"] = "1"
+            busy.cause = error.description
             self = busy
         case .snapshotNotFound(let name):
             self = GraphError(status: 404, code: "itemNotFound", message: "There is no snapshot '\(name)'.")
@@ -26,8 +39,8 @@ extension GraphError {
         case .restoreSourceDamaged(let problem):
             self = .badRequest("The snapshot fails its integrity check: \(problem).")
         case .schemaTooNew, .migrationBrokeForeignKey, .notPhoneServiceDatabase, .writerStopped, .database,
-            .restoreSourceMissing, .restoreWouldOverwrite, .noTenant:
-            self = .generalException
+            .restoreSourceMissing, .restoreWouldOverwrite, .noTenant, .journalFailed, .unexpected:
+            self = .internalError(cause: error.description)
         }
     }
 

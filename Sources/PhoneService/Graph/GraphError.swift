@@ -1,11 +1,22 @@
 /// An error as Graph reports it: an HTTP status, an error code and a message, sent in Graph's
-/// error envelope. Every failure a request can meet becomes one of these in `Application`.
+/// error envelope. Every failure a request can meet becomes one of these in `RequestPipeline`.
 struct GraphError: Error, Sendable, Equatable {
     var status: Int
     var code: String
     var message: String
     /// Extra response headers (`Allow`, `Retry-After`).
     var headers: [String: String] = [:]
+    /// What went wrong underneath (SQLite's message and extended code), for the operator's log
+    /// line of a 5xx; never sent to the client.
+    var cause: String?
+
+    init(status: Int, code: String, message: String, headers: [String: String] = [:], cause: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+        self.cause = cause
+    }
 
     static func badRequest(_ message: String) -> GraphError {
         GraphError(status: 400, code: "badRequest", message: message)
@@ -54,13 +65,17 @@ struct GraphError: Error, Sendable, Equatable {
     static let smsSignInNotAllowedByPolicy = GraphError.badRequest(
         "Cannot enable SMS sign-in on phone auth method as the credential policy is not enabled on user")
 
-    static let bodyTooLarge = GraphError(
-        status: 413, code: "requestEntityTooLarge", message: "The request body is larger than the limit of 65536 bytes."
-    )
+    static func bodyTooLarge(limit: Int) -> GraphError {
+        GraphError(
+            status: 413, code: "requestEntityTooLarge",
+            message: "The request body is larger than the limit of \(limit) bytes.")
+    }
 
-    static let headersTooLarge = GraphError(
-        status: 431, code: "requestHeaderFieldsTooLarge",
-        message: "The request headers are larger than the limit of 16384 bytes.")
+    static func headersTooLarge(limit: Int) -> GraphError {
+        GraphError(
+            status: 431, code: "requestHeaderFieldsTooLarge",
+            message: "The request headers are larger than the limit of \(limit) bytes.")
+    }
 
     static func unsupportedMediaType(_ found: String?) -> GraphError {
         GraphError(
@@ -71,6 +86,13 @@ struct GraphError: Error, Sendable, Equatable {
 
     static let generalException = GraphError(
         status: 500, code: "generalException", message: "An internal error occurred. The request was not completed.")
+
+    /// A 500 that keeps what caused it for the log.
+    static func internalError(cause: String) -> GraphError {
+        var error = generalException
+        error.cause = cause
+        return error
+    }
 
     /// Throttled: `429` with the seconds to wait in `Retry-After`.
     static func tooManyRequests(retryAfter seconds: Int) -> GraphError {

@@ -27,6 +27,13 @@ struct ResponseWriter: Sendable {
         HTTPResponse(status: status, headers: [("Content-Type", contentType)] + commonHeaders, body: body)
     }
 
+    /// A plain JSON body (not OData): the admin API, `/healthz`.
+    func json(status: Int, value: JSONValue) -> HTTPResponse {
+        var writer = JSONWriter()
+        writer.value(value)
+        return json(status: status, body: writer.bytes, contentType: "application/json")
+    }
+
     func noContent() -> HTTPResponse {
         HTTPResponse(status: 204, headers: commonHeaders)
     }
@@ -34,25 +41,25 @@ struct ResponseWriter: Sendable {
     /// Graph's error envelope. `innerError.date` must be ISO 8601 with `Z`, or Microsoft's SDKs
     /// drop the whole error.
     func error(_ error: GraphError) -> HTTPResponse {
+        let envelope: JSONValue = .object([
+            (
+                "error",
+                .object([
+                    ("code", .string(error.code)),
+                    ("message", .string(error.message)),
+                    (
+                        "innerError",
+                        .object([
+                            ("date", .string(Timestamp.now())),
+                            ("request-id", .string(requestID)),
+                            ("client-request-id", .string(clientRequestID)),
+                        ])
+                    ),
+                ])
+            )
+        ])
         var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("error")
-        writer.beginObject()
-        writer.key("code")
-        writer.string(error.code)
-        writer.key("message")
-        writer.string(error.message)
-        writer.key("innerError")
-        writer.beginObject()
-        writer.key("date")
-        writer.string(Timestamp.now())
-        writer.key("request-id")
-        writer.string(requestID)
-        writer.key("client-request-id")
-        writer.string(clientRequestID)
-        writer.endObject()
-        writer.endObject()
-        writer.endObject()
+        writer.value(envelope)
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json")] + commonHeaders
         for (name, value) in error.headers.sorted(by: { $0.key < $1.key }) { headers.append((name, value)) }
         return HTTPResponse(status: error.status, headers: headers, body: writer.bytes)

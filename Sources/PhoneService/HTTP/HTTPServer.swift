@@ -11,7 +11,8 @@ final class HTTPServer: @unchecked Sendable {
     /// Answers a request through its second argument, at once or later from another thread (a
     /// queued write); meanwhile the connection is suspended and its pool thread serves others.
     typealias Handler = @Sendable (HTTPRequest, @escaping @Sendable (HTTPResponse) -> Void) -> Void
-    typealias ImmediateHandler = @Sendable (HTTPRequest) -> HTTPResponse
+    /// Answers a body over the limit (the second argument) at once.
+    typealias TooLargeHandler = @Sendable (HTTPRequest, _ limit: Int) -> HTTPResponse
 
     struct Limits: Sendable {
         var threads: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
@@ -28,14 +29,14 @@ final class HTTPServer: @unchecked Sendable {
     let limits: Limits
     let handler: Handler
     /// Answers a body over `maximumBodySize`, built by the application (its error envelope).
-    let tooLarge: ImmediateHandler
+    let tooLarge: TooLargeHandler
     private var daemon: OpaquePointer?
     /// Requests between their first byte and the end of their response.
     fileprivate let inFlight = Atomic<Int>(0)
     /// Set by `quiesce()`: responses carry `Connection: close` so keep-alive clients move on.
     fileprivate let draining = Atomic<Bool>(false)
 
-    init(socket: ListenSocket, limits: Limits, handler: @escaping Handler, tooLarge: @escaping ImmediateHandler) {
+    init(socket: ListenSocket, limits: Limits, handler: @escaping Handler, tooLarge: @escaping TooLargeHandler) {
         self.socket = socket
         self.limits = limits
         self.handler = handler
@@ -161,9 +162,8 @@ private func accessHandler(
             // body, and closes the connection after the 413, instead of waiting for (and
             // discarding) however much the client declared.
             let httpRequest = HTTPRequest(
-                method: String(cString: method), path: String(cString: url), query: queryArguments(of: connection),
-                headers: headers(of: connection))
-            return server.respond(server.tooLarge(httpRequest), on: connection)
+                method: String(cString: method), target: target(url, of: connection), headers: headers(of: connection))
+            return server.respond(server.tooLarge(httpRequest, server.limits.maximumBodySize), on: connection)
         }
         // Retained until `requestCompleted` releases it.
         state.pointee = Unmanaged.passRetained(RequestState()).toOpaque()
@@ -195,12 +195,12 @@ private func accessHandler(
     request.dispatched = true
 
     var httpRequest = HTTPRequest(
-        method: String(cString: method), path: String(cString: url), query: queryArguments(of: connection),
-        headers: headers(of: connection), body: request.body)
+        method: String(cString: method), target: target(url, of: connection), headers: headers(of: connection),
+        body: request.body)
     request.body = []
     if request.tooLarge {
         httpRequest.body = []
-        return server.respond(server.tooLarge(httpRequest), on: connection)
+        return server.respond(server.tooLarge(httpRequest, server.limits.maximumBodySize), on: connection)
     }
     let handle = SuspendedConnection(pointer: connection)
     server.handler(httpRequest) { answer in
@@ -306,13 +306,11 @@ private func lowercasedHeaderName(_ name: UnsafePointer<CChar>) -> String {
     }
 }
 
-/// Query arguments, percent-decoded here because libmicrohttpd's unescaping is turned off. An
-/// argument that does not decode is kept as sent, and the application rejects it as unknown.
-private func queryArguments(of connection: OpaquePointer) -> [(name: String, value: String)] {
-    values(of: connection, kind: CMicroHTTPD_GET_ARGUMENT_KIND).map { pair in
-        (
-            PercentEncoding.decode(Substring(pair.name), plusIsSpace: true) ?? pair.name,
-            PercentEncoding.decode(Substring(pair.value), plusIsSpace: true) ?? pair.value
-        )
+/// The request target: the path as sent, and the query's parameters as sent (libmicrohttpd's
+/// unescaping is turned off), decoded by `RequestTarget` as a batch's are.
+private func target(_ url: UnsafePointer<CChar>, of connection: OpaquePointer) -> RequestTarget {
+    let raw = values(of: connection, kind: CMicroHTTPD_GET_ARGUMENT_KIND).map { pair in
+        (name: Substring(pair.name), value: Substring(pair.value))
     }
+    return RequestTarget(path: String(cString: url), rawQuery: raw)
 }

@@ -12,30 +12,9 @@ extension BatchRequest {
         if lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("//") {
             throw .invalidBatchURL(url, "a batch request's url is relative to the version, like '/me/…'.")
         }
-        let target = url.hasPrefix("/") ? url.dropFirst() : Substring(url)
-        let pathPart = target.prefix(while: { $0 != "?" && $0 != "#" })
-        var queryPart = target.dropFirst(pathPart.count)
-        if queryPart.first == "?" {
-            queryPart = queryPart.dropFirst().prefix(while: { $0 != "#" })
-        } else {
-            queryPart = ""
-        }
-
-        let firstSegment = pathPart.prefix(while: { $0 != "/" })
-        let decodedFirst = (PercentEncoding.decode(firstSegment) ?? String(firstSegment)).lowercased()
-        if decodedFirst == "$batch" {
+        let parsed = RequestTarget(parsing: Substring(url.hasPrefix("/") ? url : "/" + url))
+        if parsed.segments.first?.lowercased() == "$batch" {
             throw .invalidBatchURL(url, "a batch cannot contain another batch.")
-        }
-
-        var query: [(name: String, value: String)] = []
-        for parameter in queryPart.split(separator: "&") {
-            let name = parameter.prefix(while: { $0 != "=" })
-            let value = parameter.dropFirst(name.count).dropFirst()
-            query.append(
-                (
-                    PercentEncoding.decode(name, plusIsSpace: true) ?? String(name),
-                    PercentEncoding.decode(value, plusIsSpace: true) ?? String(value)
-                ))
         }
 
         var headerMap: [String: String] = [:]
@@ -46,7 +25,7 @@ extension BatchRequest {
         headerMap["authorization"] = authorization
 
         return HTTPRequest(
-            method: method, path: "/\(version.rawValue)/\(pathPart)", query: query, headers: headerMap,
+            method: method, path: "/\(version.rawValue)\(parsed.path)", query: parsed.query, headers: headerMap,
             body: body?.serialized() ?? [])
     }
 }

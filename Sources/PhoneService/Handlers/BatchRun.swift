@@ -1,12 +1,12 @@
 import Dispatch
 import Synchronization
 
-/// Runs a batch's requests one at a time, in their execution order, each through
-/// `Application.handle` as if it had come on its own. Nothing waits: the next request starts from
-/// the previous one's answer, hopped onto a Dispatch queue, because a write answers on the store's
-/// writer thread, which must neither run reads nor wait for other writes.
+/// Runs a batch's requests one at a time, in their execution order, each through the request
+/// pipeline as if it had come on its own. Nothing waits: the next request starts from
+/// the previous one's answer, hopped onto a Dispatch queue, because a write answers on the thread
+/// that delivers the store's results in commit order, which must not wait for other writes.
 final class BatchRun: Sendable {
-    private let application: Application
+    private let pipeline: RequestPipeline
     private let version: APIVersion
     private let requests: [BatchRequest]
     private let order: [Int]
@@ -17,10 +17,10 @@ final class BatchRun: Sendable {
     private let answers: Mutex<[HTTPResponse?]>
 
     init(
-        application: Application, version: APIVersion, requests: [BatchRequest], order: [Int],
+        pipeline: RequestPipeline, version: APIVersion, requests: [BatchRequest], order: [Int],
         authorization: String?, batchID: String
     ) {
-        self.application = application
+        self.pipeline = pipeline
         self.version = version
         self.requests = requests
         self.order = order
@@ -58,7 +58,7 @@ final class BatchRun: Sendable {
             record(index, refusal(request, error))
             return step(position + 1, done)
         }
-        application.handle(inner) { answer in
+        pipeline.handle(inner) { answer in
             self.record(index, answer)
             DispatchQueue.global().async { self.step(position + 1, done) }
         }
@@ -68,7 +68,7 @@ final class BatchRun: Sendable {
         answers.withLock { $0[index] = answer }
     }
 
-    /// The error answer of a request the batch did not hand to the application, with its own
+    /// The error answer of a request the batch did not hand to the pipeline, with its own
     /// request id and the caller's `client-request-id`, as a direct error would carry.
     private func refusal(_ request: BatchRequest, _ error: GraphError) -> HTTPResponse {
         var headers: [String: String] = [:]

@@ -1,41 +1,54 @@
 import PhoneStore
 
-/// What a handler produces: an answer now (reads, refusals), or a write queued for the store's
-/// writer thread that answers once the commit covering it is done. Queued writes let a
-/// libmicrohttpd pool thread serve other connections instead of waiting for an fsync.
+/// What a handler produces: an answer now (reads, refusals), a write for the store's writer that
+/// answers once the commit covering it is durable, or an answer that comes later (a batch). A
+/// queued write lets the libmicrohttpd pool thread serve other connections meanwhile.
 enum HandlerOutcome: Sendable {
     typealias Finish = @Sendable (Result<HTTPResponse, GraphError>) -> Void
-    /// Turns a write's result into its answer on the writer thread, inside the write's savepoint
-    /// (after its changes were undone when it failed), and writes what goes with that answer in the
-    /// same transaction (its journal row). Throwing undoes the write too.
-    typealias Settle = @Sendable (Result<HTTPResponse, GraphError>, Database) throws -> HTTPResponse
-    /// Receives the settled answer after the `COMMIT`, or the error that lost the transaction.
-    typealias Committed = @Sendable (Result<HTTPResponse, GraphError>) -> Void
 
     case response(HTTPResponse)
+    case queued(QueuedWrite)
     case deferred(@Sendable (@escaping Finish) -> Void)
-    /// A write for the store's writer, started with how to settle it and what to do once committed.
-    case queuedWrite(@Sendable (_ settle: @escaping Settle, _ committed: @escaping Committed) -> Void)
 
-    /// Queues `body` on the store's writer; `then` builds the answer from its result on the writer
-    /// thread, before the commit, which is sent after it. Store errors become Graph errors in the
-    /// one place they do (`GraphError(StoreError)`).
-    static func write<T: Sendable>(
-        _ store: PhoneStore, _ body: @escaping @Sendable (Database) throws -> T,
-        then: @escaping @Sendable (T) throws(GraphError) -> HTTPResponse
+    /// A store write answered `status` with `render(value)` once it has committed. `check` decides,
+    /// from the value, whether the write answers an error after all (a mobile saved with a number
+    /// another user holds answers 409); it runs on the writer for the journal row and again for the
+    /// answer, so it must be pure.
+    static func write<Value>(
+        _ store: PhoneStore, _ write: PendingWrite<Value>, status: Int,
+        check: @escaping @Sendable (Value) throws(GraphError) -> Void = { _ in },
+        render: @escaping @Sendable (Value) -> HTTPResponse
     ) -> HandlerOutcome {
-        .queuedWrite { settle, committed in
-            store.submitWrite(
-                body,
-                settle: { result, db in
-                    try settle(
-                        Result { () throws(GraphError) -> HTTPResponse in
-                            try then(try storeCall { try result.get() })
-                        }, db)
-                },
-                completion: { result in
-                    committed(Result { () throws(GraphError) -> HTTPResponse in try storeCall { try result.get() } })
-                })
-        }
+        .queued(
+            QueuedWrite { journal, finish in
+                let decide: @Sendable (Result<Value, StoreError>) -> Result<Value, GraphError> = { result in
+                    result.mapError(GraphError.init).flatMap { value in
+                        Result { () throws(GraphError) -> Value in
+                            try check(value)
+                            return value
+                        }
+                    }
+                }
+                var pending = write
+                if let journal {
+                    pending = pending.journaled { result in
+                        switch decide(result) {
+                        case .success: journal(status, nil)
+                        case .failure(let error): journal(error.status, error)
+                        }
+                    }
+                }
+                // Rendered here, after the commit, on the thread that delivers results: never the writer.
+                store.submit(pending) { result in finish(decide(result).map(render)) }
+            })
     }
+}
+
+/// A write a handler asks for, submitted by the pipeline with the journal row that goes in the
+/// write's own transaction (nil when the request is not journaled).
+struct QueuedWrite: Sendable {
+    /// The journal row for the write's answer: its status and, for an error, the error.
+    typealias JournalRow = @Sendable (_ status: Int, _ error: GraphError?) -> JournalEntry
+
+    let submit: @Sendable (_ journal: JournalRow?, _ finish: @escaping HandlerOutcome.Finish) -> Void
 }

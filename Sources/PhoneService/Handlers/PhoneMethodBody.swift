@@ -3,7 +3,8 @@ import PhoneStore
 /// A create or update body: a JSON object with `phoneNumber` and `phoneType`, plus the
 /// `@odata.type` Microsoft's SDKs always add. Everything else is refused by name.
 struct PhoneMethodBody: Sendable, Equatable {
-    static let odataType = "#microsoft.graph.phoneAuthenticationMethod"
+    /// The `@odata.type` a body may name: the one the service writes.
+    static let odataType = PhoneMethodRepresentation.odataType
 
     var phoneNumber: String?
     var phoneType: PhoneType?

@@ -1,170 +1,158 @@
 import PhoneStore
 
-/// The phone methods endpoints: list, get, create, update, delete, and `/authentication/methods`,
-/// for `/users/{id | userPrincipalName}` and `/me`, on both versions.
+/// The phone methods endpoints: list, get, create, update, delete, and the SMS sign-in actions,
+/// for `/users/{id | userPrincipalName}` and `/me`, under `phoneMethods` and `methods`, on both
+/// versions. Each handler checks the caller's permission before the target is looked up, reads the
+/// target (and the phones it needs) in one read transaction, then checks the permission on it.
 struct PhoneMethodsHandler: Sendable {
     let store: PhoneStore
 
-    /// What a method and route ask for.
-    enum Operation {
-        case list, get, create, update, delete, enableSmsSignIn, disableSmsSignIn
-    }
-
-    func handle(_ route: PhoneRoute, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
-        throws(GraphError) -> HandlerOutcome
-    {
-        // The phone type behind the route's method id; nil without one or for an unknown one.
-        let namedType = route.methodID.flatMap { PhoneType(methodID: $0) }
-        if let namedType { response.facts.phoneMethodID = namedType.methodID }
-        let operation = try Self.operation(route, method: request.method)
-        let options = try QueryOptions.parse(request.query, version: route.version, isList: operation == .list)
-        let need: Need =
-            switch operation {
-            case .list, .get: .read
-            case .delete, .enableSmsSignIn, .disableSmsSignIn: .write
-            case .create, .update: .createOrUpdate
-            }
-        try Authorizer.precheck(principal, need)
-        // Reads fetch the user and their phones in one read transaction, only the phone a GET names
-        // (an unknown method id reads none, and is refused below, after the user and the permission).
-        let selection: PhoneStore.PhoneSelection =
-            switch operation {
-            case .list: options.phoneType.map { .only($0) } ?? .all
-            case .get: namedType.map { .only($0) } ?? .none
-            default: .none
-            }
-        let (target, phones, contextKey) = try resolve(route.user, principal: principal, phones: selection)
-        response.facts.targetUserID = target.id
-        let visibility = try Authorizer.authorize(principal, need, target: target)
-        let representation = PhoneMethodRepresentation(
-            version: route.version, visibility: visibility, select: options.select)
-
-        switch operation {
-        case .list:
-            // `$filter=phoneType eq '…'` was applied by the selection.
-            let context = representation.context(userKey: contextKey, collection: route.collection, entity: false)
-            return .response(
-                response.json(
-                    status: 200,
-                    body: representation.collection(
-                        phones, context: context, odataType: route.collection == .methods)))
-        case .get:
-            // The selection read only the named phone; an unknown method id read none.
-            _ = try Self.phoneType(route)
-            guard let method = phones.first else {
-                throw .methodNotFound(route.methodID ?? "")
-            }
-            let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
-            return .response(
-                response.json(
-                    status: 200,
-                    body: representation.entity(method, context: context, odataType: route.collection == .methods)))
-        case .create:
-            let body = try PhoneMethodBody.parse(request, version: route.version)
-            guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
-            guard let type = body.phoneType else { throw .badRequest("Property 'phoneType' is required.") }
-            let context = representation.context(userKey: contextKey, collection: route.collection, entity: true)
-            let userID = target.id
-            return .write(
-                store, { db in try PhoneStore.createPhoneMethod(userID: userID, type: type, number: number, in: db) }
-            ) {
-                method throws(GraphError) in
-                response.facts.phoneMethodID = method.type.methodID
-                try Self.refuseCollision(method)
-                return response.json(status: 201, body: representation.entity(method, context: context))
-            }
-        case .update:
-            let type = try Self.phoneType(route)
-            let body = try PhoneMethodBody.parse(request, version: route.version)
-            if let sent = body.phoneType, sent != type {
-                throw .badRequest("Property 'phoneType' cannot be changed: this method is '\(type.rawValue)'.")
-            }
-            guard let number = body.phoneNumber else { throw .badRequest("Property 'phoneNumber' is required.") }
-            let userID = target.id
-            return .write(
-                store, { db in try PhoneStore.updatePhoneMethod(userID: userID, type: type, number: number, in: db) }
-            ) {
-                method throws(GraphError) in
-                try Self.refuseCollision(method)
-                return response.noContent()
-            }
-        case .delete:
-            let type = try Self.phoneType(route)
-            let userID = target.id
-            return .write(store, { db in try PhoneStore.deletePhoneMethod(userID: userID, type: type, in: db) }) { _ in
-                response.noContent()
-            }
-        case .enableSmsSignIn:
-            let type = try Self.phoneType(route)
-            let userID = target.id
-            return .write(store, { db in try PhoneStore.enableSmsSignIn(userID: userID, type: type, in: db) }) { _ in
-                response.noContent()
-            }
-        case .disableSmsSignIn:
-            let type = try Self.phoneType(route)
-            let userID = target.id
-            return .write(store, { db in try PhoneStore.disableSmsSignIn(userID: userID, type: type, in: db) }) { _ in
-                response.noContent()
+    /// Adds the routes of `version` to `table`.
+    func register(in table: inout RouteTable<Endpoint>, version: APIVersion) {
+        for user in ["me", "users/{user}"] {
+            for collection in MethodCollection.allCases {
+                let base = "/\(version.rawValue)/\(user)/authentication/\(collection.rawValue)"
+                let route: @Sendable (Call) -> PhoneRoute = { call in
+                    PhoneRoute(
+                        version: version, user: call.parameters["user"].map(UserReference.user) ?? .me,
+                        collection: collection, methodID: call.parameters["method"])
+                }
+                func add(
+                    _ method: String, _ pattern: String,
+                    _ handle: @escaping @Sendable (PhoneRoute, Call) throws -> HandlerOutcome
+                ) {
+                    table.add(method, pattern, Endpoint(addressesUser: true) { call in try handle(route(call), call) })
+                }
+                add("GET", base, list)
+                if collection == .phoneMethods { add("POST", base, create) }
+                add("GET", base + "/{method}", get)
+                if collection == .phoneMethods {
+                    add("PATCH", base + "/{method}", update)
+                    add("DELETE", base + "/{method}", delete)
+                    // Older automation uses PUT; beta treats it as PATCH [choice].
+                    if version == .beta { add("PUT", base + "/{method}", update) }
+                }
+                add("POST", base + "/{method}/~enableSmsSignIn") { try smsSignIn($0, $1, enable: true) }
+                add("POST", base + "/{method}/~disableSmsSignIn") { try smsSignIn($0, $1, enable: false) }
             }
         }
+    }
+
+    func list(_ route: PhoneRoute, _ call: Call) throws -> HandlerOutcome {
+        let options = try QueryOptions.parse(call.request.query, version: route.version, isList: true)
+        // `$filter=phoneType eq '…'` is applied by the selection.
+        let selection: PhoneStore.PhoneSelection = options.phoneType.map { .only($0) } ?? .all
+        let target = try resolve(route, call, .read, phones: selection)
+        let representation = target.representation(route, select: options.select)
+        let context = representation.context(userKey: target.contextKey, collection: route.collection, entity: false)
+        let body = representation.collection(target.phones, context: context, odataType: route.collection == .methods)
+        return .response(call.response.json(status: 200, body: body))
+    }
+
+    func get(_ route: PhoneRoute, _ call: Call) throws -> HandlerOutcome {
+        let options = try QueryOptions.parse(call.request.query, version: route.version, isList: false)
+        // Only the phone the id names is read; an unknown id reads none and is refused after the
+        // user and the permission, as Graph does.
+        let selection: PhoneStore.PhoneSelection = route.phoneType.map { .only($0) } ?? .none
+        let target = try resolve(route, call, .read, phones: selection)
+        let type = try route.requirePhoneType()
+        guard let method = target.phones.first, method.type == type else {
+            throw GraphError.methodNotFound(route.methodID ?? "")
+        }
+        let representation = target.representation(route, select: options.select)
+        let context = representation.context(userKey: target.contextKey, collection: route.collection, entity: true)
+        let body = representation.entity(method, context: context, odataType: route.collection == .methods)
+        return .response(call.response.json(status: 200, body: body))
+    }
+
+    func create(_ route: PhoneRoute, _ call: Call) throws -> HandlerOutcome {
+        let options = try QueryOptions.parse(call.request.query, version: route.version, isList: false)
+        let target = try resolve(route, call, .createOrUpdate, phones: .none)
+        let body = try PhoneMethodBody.parse(call.request, version: route.version)
+        guard let number = body.phoneNumber else { throw GraphError.badRequest("Property 'phoneNumber' is required.") }
+        guard let type = body.phoneType else { throw GraphError.badRequest("Property 'phoneType' is required.") }
+        let representation = target.representation(route, select: options.select)
+        let context = representation.context(userKey: target.contextKey, collection: route.collection, entity: true)
+        let response = call.response
+        return .write(
+            store, .createPhoneMethod(userID: target.user.id, type: type, number: number), status: 201,
+            check: { method throws(GraphError) in
+                // The journal row names the phone a create made (set before the row is built).
+                response.facts.phoneMethodID = method.type.methodID
+                try Self.refuseCollision(method)
+            }
+        ) { method in response.json(status: 201, body: representation.entity(method, context: context)) }
+    }
+
+    func update(_ route: PhoneRoute, _ call: Call) throws -> HandlerOutcome {
+        _ = try QueryOptions.parse(call.request.query, version: route.version, isList: false)
+        let target = try resolve(route, call, .createOrUpdate, phones: .none)
+        let type = try route.requirePhoneType()
+        let body = try PhoneMethodBody.parse(call.request, version: route.version)
+        if let sent = body.phoneType, sent != type {
+            throw GraphError.badRequest("Property 'phoneType' cannot be changed: this method is '\(type.rawValue)'.")
+        }
+        guard let number = body.phoneNumber else { throw GraphError.badRequest("Property 'phoneNumber' is required.") }
+        let response = call.response
+        return .write(
+            store, .updatePhoneMethod(userID: target.user.id, type: type, number: number), status: 204,
+            check: Self.refuseCollision
+        ) { _ in response.noContent() }
+    }
+
+    func delete(_ route: PhoneRoute, _ call: Call) throws -> HandlerOutcome {
+        _ = try QueryOptions.parse(call.request.query, version: route.version, isList: false)
+        let target = try resolve(route, call, .write, phones: .none)
+        let type = try route.requirePhoneType()
+        let response = call.response
+        return .write(store, .deletePhoneMethod(userID: target.user.id, type: type), status: 204) { _ in
+            response.noContent()
+        }
+    }
+
+    func smsSignIn(_ route: PhoneRoute, _ call: Call, enable: Bool) throws -> HandlerOutcome {
+        _ = try QueryOptions.parse(call.request.query, version: route.version, isList: false)
+        let target = try resolve(route, call, .write, phones: .none)
+        let type = try route.requirePhoneType()
+        let (userID, response) = (target.user.id, call.response)
+        let write: PendingWrite<PhoneMethod> =
+            enable ? .enableSmsSignIn(userID: userID, type: type) : .disableSmsSignIn(userID: userID, type: type)
+        return .write(store, write, status: 204) { _ in response.noContent() }
     }
 
     /// A mobile saved for a user the SMS policy allows, whose number another user holds for SMS
     /// sign-in, is kept, but the request answers 409 `phoneNumberNotUnique`, as the real service does.
-    static func refuseCollision(_ method: PhoneMethod) throws(GraphError) {
+    @Sendable static func refuseCollision(_ method: PhoneMethod) throws(GraphError) {
         if method.type == .mobile && method.smsSignInState == .phoneNumberNotUnique { throw .phoneNumberNotUnique }
     }
 
-    /// The operation for a route and HTTP method, or 405 with the methods the route allows.
-    static func operation(_ route: PhoneRoute, method: String) throws(GraphError) -> Operation {
-        if let action = route.action {
-            guard method == "POST" else { throw .methodNotAllowed(allow: ["POST"]) }
-            return action == .enableSmsSignIn ? .enableSmsSignIn : .disableSmsSignIn
-        }
-        if route.methodID == nil {
-            let allow = route.collection == .phoneMethods ? ["GET", "POST"] : ["GET"]
-            switch method {
-            case "GET": return .list
-            case "POST" where route.collection == .phoneMethods: return .create
-            default: throw .methodNotAllowed(allow: allow)
-            }
-        }
-        var allow = route.collection == .phoneMethods ? ["GET", "PATCH", "DELETE"] : ["GET"]
-        if route.collection == .phoneMethods && route.version == .beta { allow.append("PUT") }
-        switch method {
-        case "GET": return .get
-        case "PATCH" where route.collection == .phoneMethods: return .update
-        // Older automation uses PUT; beta treats it as PATCH [choice].
-        case "PUT" where route.collection == .phoneMethods && route.version == .beta: return .update
-        case "DELETE" where route.collection == .phoneMethods: return .delete
-        default: throw .methodNotAllowed(allow: allow)
+    /// The user a request addresses, as resolved and authorised.
+    struct Target {
+        var user: User
+        /// The phones the request asked to read along with the user.
+        var phones: [PhoneMethod]
+        /// The key `@odata.context` shows: the URL's key as given, or the caller's id for `/me` [choice].
+        var contextKey: String
+        var visibility: Authorizer.Visibility
+
+        func representation(_ route: PhoneRoute, select: [String]?) -> PhoneMethodRepresentation {
+            PhoneMethodRepresentation(version: route.version, visibility: visibility, select: select)
         }
     }
 
-    /// The phone type behind the route's method id: ids are fixed per type.
-    static func phoneType(_ route: PhoneRoute) throws(GraphError) -> PhoneType {
-        guard let id = route.methodID, let type = PhoneType(methodID: id) else {
-            // Microsoft's SDKs offer `phone_methods.count` (`…/phoneMethods/$count`): refused by
-            // name like the `$count` query option [choice], not reported as a missing method.
-            if route.methodID?.equalsIgnoringASCIICase("$count") == true {
-                throw .badRequest("The query option '$count' is not supported for phone methods.")
-            }
-            throw .methodNotFound(route.methodID ?? "")
-        }
-        return type
-    }
-
-    /// The target user, and the key `@odata.context` shows for it: the URL's key as given, or the
-    /// caller's object id for `/me` [choice].
-    /// Also the phone methods `phones` selects, read in the same transaction.
-    func resolve(_ reference: UserReference, principal: Principal, phones: PhoneStore.PhoneSelection)
-        throws(GraphError)
-        -> (User, [PhoneMethod], String)
+    /// Checks that the caller could do `need` to anyone (before the target is looked up, so a
+    /// refused caller learns nothing about which users exist), reads the target and the phones
+    /// `phones` selects in one read transaction, then checks `need` on that target.
+    private func resolve(_ route: PhoneRoute, _ call: Call, _ need: Need, phones: PhoneStore.PhoneSelection) throws
+        -> Target
     {
+        if let type = route.phoneType { call.response.facts.phoneMethodID = type.methodID }
+        let caller = try call.caller
+        try Authorizer.precheck(caller, need)
         let key: String
-        switch reference {
+        switch route.user {
         case .me:
-            guard let userID = principal.userID else {
+            guard let userID = caller.userID else {
                 // Graph's code here is "BadRequest", as for routing errors, not the body errors' "badRequest".
                 throw GraphError(
                     status: 400, code: "BadRequest",
@@ -174,22 +162,9 @@ struct PhoneMethodsHandler: Sendable {
         case .user(let given):
             key = given
         }
-        let found = try storeCall { try store.user(key: key, phones: phones) }
-        guard let (user, phones) = found else { throw .userNotFound(key) }
-        return (user, phones, reference == .me ? user.id : key)
-    }
-}
-
-/// Runs a store call and converts what it throws into Graph's errors, in one place.
-@discardableResult
-func storeCall<T>(_ body: () throws -> T) throws(GraphError) -> T {
-    do {
-        return try body()
-    } catch let error as StoreError {
-        throw GraphError(error)
-    } catch let error as GraphError {
-        throw error
-    } catch {
-        throw .generalException
+        guard let (user, found) = try store.user(key: key, phones: phones) else { throw GraphError.userNotFound(key) }
+        call.response.facts.targetUserID = user.id
+        let visibility = try Authorizer.authorizeOnTarget(caller, need, target: user)
+        return Target(user: user, phones: found, contextKey: route.user == .me ? user.id : key, visibility: visibility)
     }
 }

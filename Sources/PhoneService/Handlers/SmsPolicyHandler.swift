@@ -4,43 +4,46 @@ import PhoneStore
 struct SmsPolicyHandler: Sendable {
     let store: PhoneStore
 
-    func handle(_ version: APIVersion, _ request: HTTPRequest, principal: Principal, response: ResponseWriter)
-        throws(GraphError) -> HandlerOutcome
-    {
-        switch request.method {
-        case "GET":
-            try Authorizer.authorizePolicy(principal, write: false)
-            let policy = try storeCall { try store.smsPolicy() }
-            return .response(response.json(status: 200, body: Self.representation(policy, version: version)))
-        case "PATCH":
-            try Authorizer.authorizePolicy(principal, write: true)
-            let body = try SmsPolicyBody.parse(request)
-            var policy = try storeCall { try store.smsPolicy() }
-            if let state = body.state { policy.enabled = state }
-            if let include = body.includeTargets { policy.includeTargets = include }
-            if let exclude = body.excludeTargets { policy.excludeTargets = exclude }
-            try validate(policy.includeTargets + policy.excludeTargets)
-            let changed = policy
-            // Through the writer's queue, so the journal row commits with the change.
-            return .write(store, { db in try PhoneStore.setSmsPolicy(changed, in: db) }) { _ in response.noContent() }
-        default:
-            throw .methodNotAllowed(allow: ["GET", "PATCH"])
-        }
+    static func path(_ version: APIVersion) -> String {
+        "/\(version.rawValue)/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms"
+    }
+
+    func register(in table: inout RouteTable<Endpoint>, version: APIVersion) {
+        table.add("GET", Self.path(version), Endpoint { try get(version, $0) })
+        table.add("PATCH", Self.path(version), Endpoint { try patch(version, $0) })
+    }
+
+    func get(_ version: APIVersion, _ call: Call) throws -> HandlerOutcome {
+        try Authorizer.authorizePolicy(try call.caller, write: false)
+        let policy = try store.smsPolicy()
+        return .response(call.response.json(status: 200, body: Self.representation(policy, version: version)))
+    }
+
+    func patch(_ version: APIVersion, _ call: Call) throws -> HandlerOutcome {
+        try Authorizer.authorizePolicy(try call.caller, write: true)
+        let body = try SmsPolicyBody.parse(call.request)
+        var policy = try store.smsPolicy()
+        if let state = body.state { policy.enabled = state }
+        if let include = body.includeTargets { policy.includeTargets = include }
+        if let exclude = body.excludeTargets { policy.excludeTargets = exclude }
+        try validate(policy.includeTargets + policy.excludeTargets)
+        let response = call.response
+        return .write(store, .setSmsPolicy(policy), status: 204) { _ in response.noContent() }
     }
 
     /// Names the first target that is not in the directory (the database refuses it too).
-    private func validate(_ targets: [SmsPolicy.Target]) throws(GraphError) {
+    private func validate(_ targets: [SmsPolicy.Target]) throws {
         for target in targets {
             switch target.kind {
             case .group where target.id == SmsPolicy.Target.allUsersID:
                 continue
             case .group:
-                guard try storeCall({ try store.group(key: target.id) })?.id == target.id.lowercased() else {
-                    throw .badRequest("The policy target group '\(target.id)' does not exist in this tenant.")
+                guard try store.group(key: target.id)?.id == target.id.lowercased() else {
+                    throw GraphError.badRequest("The policy target group '\(target.id)' does not exist in this tenant.")
                 }
             case .user:
-                guard try storeCall({ try store.user(key: target.id) })?.id == target.id.lowercased() else {
-                    throw .badRequest("The policy target user '\(target.id)' does not exist in this tenant.")
+                guard try store.user(key: target.id)?.id == target.id.lowercased() else {
+                    throw GraphError.badRequest("The policy target user '\(target.id)' does not exist in this tenant.")
                 }
             }
         }
@@ -48,43 +51,40 @@ struct SmsPolicyHandler: Sendable {
 
     static func representation(_ policy: SmsPolicy, version: APIVersion) -> [UInt8] {
         var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("@odata.context")
-        writer.string(
-            version.metadataBase + "policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity")
-        writer.key("@odata.type")
-        writer.string(SmsPolicyBody.odataType)
-        writer.key("id")
-        writer.string("Sms")
-        writer.key("state")
-        writer.string(policy.enabled ? "enabled" : "disabled")
-        writer.key("excludeTargets")
-        writer.beginArray()
-        for target in policy.excludeTargets {
-            writer.beginObject()
-            writer.key("targetType")
-            writer.string(target.kind.rawValue)
-            writer.key("id")
-            writer.string(target.id)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.key("includeTargets")
-        writer.beginArray()
-        for target in policy.includeTargets {
-            writer.beginObject()
-            writer.key("targetType")
-            writer.string(target.kind.rawValue)
-            writer.key("id")
-            writer.string(target.id)
-            writer.key("isRegistrationRequired")
-            writer.bool(target.isRegistrationRequired)
-            writer.key("isUsableForSignIn")
-            writer.bool(target.isUsableForSignIn)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
+        writer.value(value(policy, version: version))
         return writer.bytes
+    }
+
+    /// The policy as Graph shows it; the admin API shows the same.
+    static func value(_ policy: SmsPolicy, version: APIVersion) -> JSONValue {
+        .object([
+            (
+                "@odata.context",
+                .string(
+                    version.metadataBase
+                        + "policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity")
+            ),
+            ("@odata.type", .string(SmsPolicyBody.odataType)),
+            ("id", .string("Sms")),
+            ("state", .string(policy.enabled ? "enabled" : "disabled")),
+            (
+                "excludeTargets",
+                .array(
+                    policy.excludeTargets.map { target in
+                        .object([("targetType", .string(target.kind.rawValue)), ("id", .string(target.id))])
+                    })
+            ),
+            (
+                "includeTargets",
+                .array(
+                    policy.includeTargets.map { target in
+                        .object([
+                            ("targetType", .string(target.kind.rawValue)), ("id", .string(target.id)),
+                            ("isRegistrationRequired", .bool(target.isRegistrationRequired)),
+                            ("isUsableForSignIn", .bool(target.isUsableForSignIn)),
+                        ])
+                    })
+            ),
+        ])
     }
 }

@@ -1,36 +1,43 @@
 import CSQLite
 import Foundation
 
+/// One write on the writer's queue, as the committer sees it. Built around a typed `PendingWrite`
+/// by `PhoneStore.job(_:completion:)`, which keeps the write's value and its completion typed.
+struct WriterJob: Sendable {
+    /// False for a write that runs alone, outside any transaction (a checkpoint, a restore).
+    var transactional: Bool
+    /// Runs the write on the writer's connection, inside the savepoint the committer opened.
+    /// `undo` rolls that savepoint back, and is false when SQLite had already ended the whole
+    /// transaction: then `run` throws, and the committer fails the group.
+    var run: @Sendable (Database, _ undo: () -> Bool) throws(TransactionLost) -> Ran
+    /// Answers the write with an error without delivering its result: it never ran, or its
+    /// transaction was lost.
+    var abandon: @Sendable (StoreError) -> Void
+}
+
+/// SQLite rolled the whole group transaction back while a job ran (an I/O error, a full disk).
+struct TransactionLost: Error {
+    var error: StoreError
+}
+
+/// What became of one job of a group, kept until the group is committed and flushed.
+struct Ran: Sendable {
+    /// The write succeeded (its changes are in the group); a group where none did commits nothing.
+    var wrote: Bool
+    /// Hands the job its result, or `failure` when the group's commit or flush failed after all.
+    var deliver: @Sendable (_ failure: StoreError?) -> Void
+}
+
 /// The one writer: a thread that owns the write connection and commits queued writes in groups.
 /// Each write runs in its own savepoint inside a shared `BEGIN IMMEDIATE` transaction, so a write
-/// that breaks a rule rolls back alone; one `COMMIT` (one fsync with `synchronous=FULL`) then
-/// covers the whole group, and only after it does any write of the group hear that it succeeded.
-/// Transaction statements go through `Database.run`, prepared once per connection: `execute`
-/// (sqlite3_exec) compiled each anew, about 5,700 instructions per SAVEPOINT or RELEASE, 11,000 of
-/// a create's 200,000 on the writer (callgrind).
-///
-/// With `syncer` (durability `full` on a WAL database), the fsync is not the writer's: the writer
-/// commits with `synchronous=NORMAL` (SQLite writes the group's frames to the WAL and returns) and
-/// goes on with the next group while `LogSyncer` flushes the WAL and only then hands each write of
-/// the committed groups its result. A write still hears of its success only after an fsync that
-/// began after its `COMMIT`; what changes is that the writer's next group runs during that fsync
-/// instead of after it (see `LogSyncer`).
+/// that breaks a rule rolls back alone; one `COMMIT` then covers the whole group, and only after
+/// it (and, with durability `full`, the fsync that covers it) does any write of the group hear that
+/// it succeeded. Results are handed over by `LogSyncer`'s thread, never on this one: the writer is
+/// the bottleneck of every write, so what callers do with a result (render JSON) happens elsewhere.
+/// Transaction statements go through `Database.run`, prepared once: `execute` compiles each anew.
 final class GroupCommitter: @unchecked Sendable {
     // @unchecked: `queue`, `stopped`, `started` and `writerThread` are only touched under `condition`;
     // `writer` only on the committer thread (or, before `start()`, by the initialiser's caller).
-    typealias Completion = @Sendable (Result<Sendable?, any Error>) -> Void
-
-    struct Job {
-        /// Runs on the committer thread, inside a savepoint (or alone, outside any transaction).
-        var body: (Database) throws -> Sendable?
-        /// Runs right after `body`, in the same savepoint, whether `body` succeeded or threw (then
-        /// after `body`'s changes were rolled back), and its value is what `completion` receives:
-        /// what must be written with the write's outcome either way (the request journal's row).
-        /// When it throws, the savepoint is rolled back whole, `body`'s changes too.
-        var epilogue: ((Database, Result<Sendable?, any Error>) throws -> Sendable?)?
-        var completion: Completion
-        var transactional: Bool
-    }
 
     /// The most writes one transaction carries.
     static let maximumGroup = 256
@@ -38,24 +45,23 @@ final class GroupCommitter: @unchecked Sendable {
     /// The write connection; the committer thread closes it (lets it go) when it stops.
     private var writer: Database?
     private let condition = NSCondition()
-    private var queue: [Job] = []
+    private var queue: [WriterJob] = []
     private var stopped = false
     private var started = false
+    /// The committer thread has taken its last job: a job submitted now would never run.
+    private var finished = false
     /// The committer thread, set by the thread itself before it runs any job, so that `stop()` can
     /// tell when it is called from a job's completion. Its pthread id, not a (weak) reference to the
-    /// `Thread`: a weak reference gives the `Thread` a side table that only the object's reference
-    /// count word points to, in a form LeakSanitizer does not see as a pointer, so a process that
-    /// exited while the thread was ending was reported as leaking it.
+    /// `Thread`, which LeakSanitizer reported as leaked when the process exited as the thread ended.
     private var writerThread: pthread_t?
     /// Signalled by the committer thread once it has closed the write connection.
     private let closed = DispatchSemaphore(value: 0)
-    /// Flushes the WAL after commits and delivers their results; nil when commits flush it
-    /// themselves (or need not).
-    private let syncer: LogSyncer?
+    /// Delivers results in commit order, after flushing the WAL when the log is its to sync.
+    private let syncer: LogSyncer
 
-    /// `syncsLog`: commit with `synchronous=NORMAL` and leave the WAL's fsync to a `LogSyncer`
-    /// thread (used for durability `full`); ignored unless `writer` is in WAL mode. `flush` is how
-    /// the syncer flushes the WAL (tests hold it back or make it fail).
+    /// `syncsLog`: commit with `synchronous=NORMAL` and leave the WAL's fsync to the `LogSyncer`
+    /// thread (durability `full`); ignored unless `writer` is in WAL mode. `flush` is how the syncer
+    /// flushes the WAL (tests hold it back or make it fail).
     init(writer: Database, syncsLog: Bool = false, flush: @escaping LogSyncer.Flush = LogSyncer.sync) throws {
         self.writer = writer
         if syncsLog, try writer.scalarText("PRAGMA journal_mode") == "wal", let log = try LogSyncer.openLog(of: writer)
@@ -66,17 +72,17 @@ final class GroupCommitter: @unchecked Sendable {
             try LogSyncer.sync(log)
             syncer = LogSyncer(log: log, flush: flush)
         } else {
-            syncer = nil
+            syncer = LogSyncer(log: nil, flush: flush)
         }
     }
 
     func start() {
-        syncer?.start()
+        syncer.start()
         let thread = Thread { [self] in
             condition.withLock { writerThread = pthread_self() }
             run()
             // Every result is delivered before the connection (and its WAL file) closes.
-            syncer?.stopAndWait()
+            syncer.stopAndWait()
             writer = nil
             closed.signal()
         }
@@ -86,136 +92,124 @@ final class GroupCommitter: @unchecked Sendable {
     }
 
     /// Stops after the queued writes are done and returns once the write connection is closed, so
-    /// the file can be opened again at once; on the committer thread itself (a write's completion
-    /// that lets the store go), it returns without waiting for itself.
+    /// the file can be opened again at once; on the committer or syncer thread itself (a write's
+    /// completion that lets the store go), it returns without waiting for itself.
     func stop() {
         let wait = condition.withLock {
             let running = started && !stopped
             stopped = true
             condition.broadcast()
             let onWriter = writerThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false
-            return running && !onWriter && !(syncer?.isCurrentThread ?? false)
+            return running && !onWriter && !syncer.isCurrentThread
         }
         if wait { closed.wait() }
     }
 
-    func submit(_ job: Job) {
-        condition.withLock {
+    /// Queues `job`; a job submitted after `stop()` is answered `writerStopped` at once.
+    func submit(_ job: WriterJob) {
+        let accepted = condition.withLock {
+            guard !finished else { return false }
             queue.append(job)
             condition.signal()
+            return true
         }
+        if !accepted { job.abandon(.writerStopped) }
     }
 
     private func run() {
         guard let writer else { return }
         while true {
-            let jobs: [Job] = condition.withLock {
+            let jobs: [WriterJob] = condition.withLock {
                 while queue.isEmpty && !stopped { condition.wait() }
-                guard !queue.isEmpty else { return [] }
+                guard !queue.isEmpty else {
+                    finished = true
+                    return []
+                }
                 // A write that needs no transaction (a checkpoint) runs alone.
                 if !queue[0].transactional { return [queue.removeFirst()] }
-                let count = min(
-                    Self.maximumGroup, queue.prefix(while: \.transactional).count)
+                let count = min(Self.maximumGroup, queue.prefix(while: \.transactional).count)
                 let group = Array(queue.prefix(count))
                 queue.removeFirst(count)
                 return group
             }
             if jobs.isEmpty { return }
             if jobs.count == 1 && !jobs[0].transactional {
-                let result = Result { try jobs[0].body(writer) }
-                // It may have written (a snapshot restored through the backup API commits on its
-                // own): flushed like a group when it succeeded.
-                deliver([(jobs[0].completion, result)], committed: (try? result.get()) != nil)
+                runAlone(jobs[0], on: writer)
             } else {
                 commit(jobs, on: writer)
             }
         }
     }
 
-    private func commit(_ jobs: [Job], on writer: Database) {
-        var results: [Result<Sendable?, any Error>] = []
-        results.reserveCapacity(jobs.count)
-        func fail(_ error: any Error) {
-            deliver(jobs.map { ($0.completion, .failure(error)) }, committed: false)
+    /// A write outside any transaction. It may have written (a snapshot restored through the
+    /// backup API commits on its own), so a success is flushed like a group.
+    private func runAlone(_ job: WriterJob, on writer: Database) {
+        do throws(TransactionLost) {
+            let ran = try job.run(writer) { true }
+            syncer.submit([ran], needsFlush: ran.wrote)
+        } catch {
+            syncer.submit([Self.abandoned(job, error.error)], needsFlush: false)
+        }
+    }
+
+    private func commit(_ jobs: [WriterJob], on writer: Database) {
+        // Failures go through the syncer too, so that every result is delivered in commit order.
+        func fail(_ error: StoreError) {
+            syncer.submit(jobs.map { Self.abandoned($0, error) }, needsFlush: false)
         }
         do {
             try writer.run("BEGIN IMMEDIATE")
         } catch {
-            return fail(error)
+            return fail(StoreError(error))
         }
+        var ran: [Ran] = []
+        ran.reserveCapacity(jobs.count)
         for job in jobs {
-            switch run(job, on: writer) {
-            case .committed(let result):
-                results.append(result)
-            case .transactionLost(let error):
-                // SQLite rolled the whole transaction back (I/O error, disk full): every write of
-                // the group is lost, so none of them may report success.
-                return fail(error)
+            do throws(SQLiteError) {
+                try writer.run("SAVEPOINT request")
+            } catch {
+                if writer.isAutocommit { return fail(StoreError(error)) }
+                ran.append(Self.abandoned(job, StoreError(error)))
+                continue
+            }
+            do throws(TransactionLost) {
+                ran.append(try job.run(writer) { Self.undo(writer) })
+            } catch {
+                // SQLite rolled the whole transaction back: every write of the group is lost, so
+                // none of them may report success.
+                return fail(error.error)
+            }
+            do throws(SQLiteError) {
+                try writer.run("RELEASE request")
+            } catch {
+                guard Self.undo(writer) else { return fail(StoreError(error)) }
+                try? writer.run("RELEASE request")
+                let failed = ran.removeLast()
+                ran.append(Ran(wrote: false, deliver: { _ in failed.deliver(StoreError(error)) }))
             }
         }
-        let outcomes = Array(zip(jobs.lazy.map(\.completion), results))
         // A group in which every write was refused commits nothing: roll back, no fsync.
-        guard results.contains(where: { (try? $0.get()) != nil }) else {
+        guard ran.contains(where: \.wrote) else {
             try? writer.run("ROLLBACK")
-            return deliver(outcomes, committed: false)
+            return syncer.submit(ran, needsFlush: false)
         }
         do {
             try writer.run("COMMIT")
         } catch {
             try? writer.run("ROLLBACK")
-            return fail(error)
+            return fail(StoreError(error))
         }
-        deliver(outcomes, committed: true)
+        syncer.submit(ran, needsFlush: true)
     }
 
-    /// Hands each write its result: at once, or with a syncer, in order behind the groups before
-    /// it and, when `committed`, after the fsync that covers this group's commit.
-    private func deliver(_ outcomes: [(Completion, Result<Sendable?, any Error>)], committed: Bool) {
-        guard let syncer else {
-            for (completion, result) in outcomes { completion(result) }
-            return
-        }
-        syncer.submit(outcomes, needsFlush: committed)
-    }
-
-    private enum SavepointOutcome {
-        /// The job's result; its changes stay in the group transaction (none when it failed).
-        case committed(Result<Sendable?, any Error>)
-        /// SQLite ended the whole transaction.
-        case transactionLost(any Error)
-    }
-
-    /// Runs `job`'s body, then its epilogue, in one savepoint.
-    private func run(_ job: Job, on writer: Database) -> SavepointOutcome {
-        do {
-            try writer.run("SAVEPOINT request")
-        } catch {
-            return writer.isAutocommit ? .transactionLost(error) : .committed(.failure(error))
-        }
-        var result = Result { try job.body(writer) }
-        if case .failure(let error) = result {
-            guard undo(writer) else { return .transactionLost(error) }
-        }
-        if let epilogue = job.epilogue {
-            let settled = Result { try epilogue(writer, result) }
-            if case .failure(let error) = settled {
-                guard undo(writer) else { return .transactionLost(error) }
-            }
-            result = settled
-        }
-        do {
-            try writer.run("RELEASE request")
-        } catch {
-            guard undo(writer) else { return .transactionLost(error) }
-            try? writer.run("RELEASE request")
-            return .committed(.failure(error))
-        }
-        return .committed(result)
+    /// A job answered with `error` when its result is delivered.
+    private static func abandoned(_ job: WriterJob, _ error: StoreError) -> Ran {
+        Ran(wrote: false, deliver: { _ in job.abandon(error) })
     }
 
     /// Rolls the savepoint back (it stays open); false when SQLite has already ended the whole
     /// transaction.
-    private func undo(_ writer: Database) -> Bool {
+    private static func undo(_ writer: Database) -> Bool {
         guard !writer.isAutocommit else { return false }
         try? writer.run("ROLLBACK TO request")
         return true

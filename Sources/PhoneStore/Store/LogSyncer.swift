@@ -1,8 +1,10 @@
 import CSQLite
 import Foundation
 
-/// The thread that makes the writer's commits durable when the writer does not wait for the disk
-/// itself (`GroupCommitter` with `syncsLog`): the writer commits a group with `synchronous=NORMAL`,
+/// The thread that hands the writer's results to their callers, in commit order, and makes the
+/// commits durable first when the writer does not wait for the disk itself (`GroupCommitter` with
+/// `syncsLog`, durability `full`; without a log to flush it only delivers): the writer commits a
+/// group with `synchronous=NORMAL`,
 /// which writes the group's frames to the WAL without an fsync, and submits the group's results
 /// here; this thread takes every group submitted so far, flushes the WAL once (`fdatasync`, through
 /// SQLite's VFS, as a `synchronous=FULL` commit does) and only then delivers their results, in the
@@ -19,12 +21,11 @@ import Foundation
 /// before its writes are acknowledged (SQLite with FULL makes a commit visible after its sync).
 final class LogSyncer: @unchecked Sendable {
     // @unchecked: `pending`, `stopped` and `thread` are only touched under `condition`.
-    typealias Outcome = (GroupCommitter.Completion, Result<Sendable?, any Error>)
     typealias Flush = @Sendable (UnsafeMutablePointer<sqlite3_file>) throws -> Void
 
     /// A group's results, and whether they wait for a flush (a group that wrote nothing does not).
     private struct Batch {
-        var outcomes: [Outcome]
+        var outcomes: [Ran]
         var needsFlush: Bool
     }
 
@@ -34,11 +35,11 @@ final class LogSyncer: @unchecked Sendable {
     private var thread: pthread_t?
     private let finished = DispatchSemaphore(value: 0)
     /// The writer's WAL: SQLite's file object, the same for the connection's life (it stays open,
-    /// in WAL mode, until the syncer has stopped).
-    private let log: UnsafeMutablePointer<sqlite3_file>
+    /// in WAL mode, until the syncer has stopped); nil when commits need no flush from here.
+    private let log: UnsafeMutablePointer<sqlite3_file>?
     private let flush: Flush
 
-    init(log: UnsafeMutablePointer<sqlite3_file>, flush: @escaping Flush = LogSyncer.sync) {
+    init(log: UnsafeMutablePointer<sqlite3_file>?, flush: @escaping Flush = LogSyncer.sync) {
         self.log = log
         self.flush = flush
     }
@@ -73,7 +74,7 @@ final class LogSyncer: @unchecked Sendable {
     }
 
     /// Queues a group's results, delivered after the next flush when `needsFlush`.
-    func submit(_ outcomes: [Outcome], needsFlush: Bool) {
+    func submit(_ outcomes: [Ran], needsFlush: Bool) {
         condition.withLock {
             pending.append(Batch(outcomes: outcomes, needsFlush: needsFlush))
             condition.signal()
@@ -103,13 +104,13 @@ final class LogSyncer: @unchecked Sendable {
             }
             if batches.isEmpty { return }
             // One flush covers every group committed before it began.
-            var failure: (any Error)?
-            if batches.contains(where: \.needsFlush) {
-                do { try flush(log) } catch { failure = error }
+            var failure: StoreError?
+            if let log, batches.contains(where: \.needsFlush) {
+                do { try flush(log) } catch { failure = StoreError(error) }
             }
             for batch in batches {
                 let failed = batch.needsFlush ? failure : nil
-                for (completion, result) in batch.outcomes { completion(failed.map { .failure($0) } ?? result) }
+                for ran in batch.outcomes { ran.deliver(failed) }
             }
         }
     }

@@ -4,13 +4,11 @@ extension PhoneStore {
     /// Whether requests are journaled (`serve --journal on`).
     public var keepsJournal: Bool { journal.settings.enabled }
 
-    /// Records the entry of a write in the write's own transaction: call it on the writer thread
-    /// from a write's `settle`, so the row commits (or is lost) with the write it describes.
-    public func record(_ entry: JournalEntry, in db: Database) throws {
+    /// Records the entry of a write in the write's own transaction (on the writer thread, from the
+    /// write's job), so the row commits (or is lost) with the write it describes.
+    static func record(_ entry: JournalEntry, journal: RequestJournal, in db: Database) throws {
         guard journal.settings.enabled else { return }
-        try Self.insert(entry, in: db)
-        // Pruning rides on a flush job; with writes alone no flush would ever run.
-        if journal.pruneDue() { submitJournalFlush(prune: true) }
+        try insert(entry, in: db)
     }
 
     /// Records the entry of a request that wrote nothing, without waiting: it is buffered and
@@ -31,14 +29,15 @@ extension PhoneStore {
     }
 
     /// Writes the buffered entries now and returns after their commit.
-    public func flushJournal() throws {
+    public func flushJournal() throws(StoreError) {
         guard journal.settings.enabled else { return }
-        try write { [journal] db in try Self.flush(journal, prune: false, in: db) }
+        try perform(.flushJournal(journal, prune: false))
     }
 
-    /// Queues a flush for the writer thread and returns at once.
+    /// Queues a flush for the writer thread and returns at once; pruning rides on a flush job, as
+    /// with writes alone no flush would ever run.
     func submitJournalFlush(prune: Bool) {
-        submitWrite({ [journal] db in try Self.flush(journal, prune: prune, in: db) }, completion: { _ in })
+        submit(.flushJournal(journal, prune: prune)) { _ in }
     }
 
     /// Inserts the buffered entries, `journalRowsPerInsert` rows a statement; prunes too when asked
@@ -148,12 +147,13 @@ extension PhoneStore {
     /// Prunes now (tests), one run of at most `RequestJournal.pruneLimit` rows per limit; true when
     /// rows may be left to prune.
     @discardableResult
-    public func pruneJournal(now: Date = Date()) throws -> Bool {
-        try write { [journal] db in try Self.prune(journal.settings, in: db, now: now) }
+    public func pruneJournal(now: Date = Date()) throws(StoreError) -> Bool {
+        let settings = journal.settings
+        return try perform(PendingWrite { db in try Self.prune(settings, in: db, now: now) })
     }
 
     /// One page of journal rows, newest first (by arrival, then id), and whether more follow.
-    public func journalEntries(_ filter: JournalFilter) throws -> (entries: [JournalEntry], more: Bool) {
+    public func journalEntries(_ filter: JournalFilter) throws(StoreError) -> (entries: [JournalEntry], more: Bool) {
         try read { db in
             var conditions: [String] = []
             var values: [SQLiteValue] = []
@@ -219,5 +219,17 @@ extension PhoneStore {
             }
         }
         return glob
+    }
+}
+
+extension PendingWrite where Value == Void {
+    /// Writes the rows `store`'s journal holds in its buffer.
+    public static func flushJournal(of store: PhoneStore) -> PendingWrite {
+        flushJournal(store.journal, prune: false)
+    }
+
+    /// Writes the journal's buffered entries (pruning too when asked, or when it is time).
+    static func flushJournal(_ journal: RequestJournal, prune: Bool) -> PendingWrite {
+        PendingWrite { db in try PhoneStore.flush(journal, prune: prune, in: db) }
     }
 }

@@ -1,7 +1,7 @@
 extension PhoneStore {
     /// The user's phone methods: mobile, alternateMobile, office, those that exist. Throws
     /// `userNotFound` for an unknown user, like the writes.
-    public func phoneMethods(userID: String) throws -> [PhoneMethod] {
+    public func phoneMethods(userID: String) throws(StoreError) -> [PhoneMethod] {
         try read { db in
             guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
             return try Self.phoneMethods(userID: userID, in: db)
@@ -18,7 +18,7 @@ extension PhoneStore {
 
     /// The user whose object id or user principal name is `key` and the phone methods `phones`
     /// selects, read in one transaction; nil for an unknown user.
-    public func user(key: String, phones: PhoneSelection) throws -> (User, [PhoneMethod])? {
+    public func user(key: String, phones: PhoneSelection) throws(StoreError) -> (User, [PhoneMethod])? {
         try read { db in
             guard let user = try Self.user(key: key, in: db) else { return nil }
             switch phones {
@@ -30,110 +30,25 @@ extension PhoneStore {
     }
 
     /// One of the user's phone methods, or nil. Throws `userNotFound` for an unknown user.
-    public func phoneMethod(userID: String, type: PhoneType) throws -> PhoneMethod? {
+    public func phoneMethod(userID: String, type: PhoneType) throws(StoreError) -> PhoneMethod? {
         try read { db in
             guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
             return try Self.phoneMethods(userID: userID, type: type, in: db).first
         }
     }
 
-    /// Adds a phone method. The schema refuses a second phone of a type, an alternateMobile
-    /// without a mobile, and a malformed number (`StoreError.rule`). A mobile of a user the SMS
-    /// policy allows is registered for SMS sign-in; when another user holds the number, the phone
-    /// is saved all the same with `phoneNumberNotUnique`.
-    public func createPhoneMethod(userID: String, type: PhoneType, number: String) throws -> PhoneMethod {
-        try write { db in try Self.createPhoneMethod(userID: userID, type: type, number: number, in: db) }
-    }
-
-    /// The same, on the writer's connection, for a write queued with `submitWrite`.
-    public static func createPhoneMethod(userID: String, type: PhoneType, number: String, in db: Database) throws
-        -> PhoneMethod
-    {
-        let now = Timestamp.now()
-        do {
-            try db.run(
-                """
-                INSERT INTO phone_method (user_id, phone_type, phone_number, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?)
-                """,
-                [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
-        } catch {
-            // The user is looked up only when the insert breaks a rule: one that succeeded passed
-            // the foreign key to `user`, which is the same lookup (16k instructions a create).
-            guard error.isConstraint else { throw error }
-            throw try Self.userNotFound(userID, in: db) ?? error
-        }
-        return try answer(userID: userID, type: type, number: number, createdAt: { now }, in: db)
-    }
-
-    /// What a create or an update answers, once its row is written: the phone as
-    /// `phone_method_state` reads it, after registering a mobile for SMS sign-in when the policy
-    /// allows. The state needs that read only for a mobile the policy allows (registered, its
-    /// number held by another user, or turned off): the other types are `notSupported`, and a
-    /// mobile outside the policy `notAllowedByPolicy`, whatever else holds. The read-back cost a
-    /// create 15k instructions on the writer (callgrind); `answerWithoutReadingBackMatchesTheView`
-    /// holds the two to the same answer. `createdAt` is asked for only when the view is not read.
-    private static func answer(
-        userID: String, type: PhoneType, number: String, createdAt: () throws -> String, in db: Database
-    ) throws -> PhoneMethod {
-        let state: SmsSignInState
-        if type != .mobile {
-            state = .notSupported
-        } else if try !Self.allowedBySmsPolicy(userID: userID, in: db) {
-            state = .notAllowedByPolicy
-        } else {
-            try Self.registerForSmsSignIn(userID: userID, in: db)
-            return try Self.phoneMethod(userID: userID, type: type, in: db)
-        }
-        return PhoneMethod(
-            userID: userID, type: type, number: number, createdAt: try createdAt(), smsSignInState: state)
-    }
-
-    /// Changes a phone method's number. A new number releases a mobile's SMS sign-in registration
-    /// (a trigger) and registers the new one when the policy allows.
     @discardableResult
-    public func updatePhoneMethod(userID: String, type: PhoneType, number: String) throws -> PhoneMethod {
-        try write { db in try Self.updatePhoneMethod(userID: userID, type: type, number: number, in: db) }
+    public func createPhoneMethod(userID: String, type: PhoneType, number: String) throws(StoreError) -> PhoneMethod {
+        try perform(.createPhoneMethod(userID: userID, type: type, number: number))
     }
 
-    /// The same, on the writer's connection, for a write queued with `submitWrite`.
     @discardableResult
-    public static func updatePhoneMethod(userID: String, type: PhoneType, number: String, in db: Database) throws
-        -> PhoneMethod
-    {
-        try db.run(
-            "UPDATE phone_method SET phone_number = ?, updated_at = ? WHERE user_id = ? AND phone_type = ?",
-            [.text(number), .text(Timestamp.now()), .text(userID), .text(type.rawValue)])
-        // No row: an unknown user, or a user without that phone. A row means the user exists.
-        guard db.changes == 1 else {
-            throw try Self.userNotFound(userID, in: db) ?? StoreError.phoneMethodNotFound(type)
-        }
-        // A SELECT when needed, not `RETURNING created_at` on the UPDATE: that cost the writer
-        // 10.5k instructions more than the two statements (callgrind, the bench's update).
-        let readCreatedAt = {
-            guard
-                let createdAt = try db.scalarText(
-                    "SELECT created_at FROM phone_method WHERE user_id = ? AND phone_type = ?",
-                    [.text(userID), .text(type.rawValue)])
-            else { throw StoreError.phoneMethodNotFound(type) }
-            return createdAt
-        }
-        return try answer(userID: userID, type: type, number: number, createdAt: readCreatedAt, in: db)
+    public func updatePhoneMethod(userID: String, type: PhoneType, number: String) throws(StoreError) -> PhoneMethod {
+        try perform(.updatePhoneMethod(userID: userID, type: type, number: number))
     }
 
-    /// Deletes a phone method. The schema refuses deleting the mobile while an alternateMobile
-    /// exists.
-    public func deletePhoneMethod(userID: String, type: PhoneType) throws {
-        try write { db in try Self.deletePhoneMethod(userID: userID, type: type, in: db) }
-    }
-
-    /// The same, on the writer's connection, for a write queued with `submitWrite`.
-    public static func deletePhoneMethod(userID: String, type: PhoneType, in db: Database) throws {
-        try db.run(
-            "DELETE FROM phone_method WHERE user_id = ? AND phone_type = ?", [.text(userID), .text(type.rawValue)])
-        guard db.changes == 1 else {
-            throw try Self.userNotFound(userID, in: db) ?? StoreError.phoneMethodNotFound(type)
-        }
+    public func deletePhoneMethod(userID: String, type: PhoneType) throws(StoreError) {
+        try perform(.deletePhoneMethod(userID: userID, type: type))
     }
 
     static func userExists(_ userID: String, in db: Database) throws -> Bool {
@@ -154,7 +69,7 @@ extension PhoneStore {
     }
 
     /// The user's phones (or only the one of `type`) with the state the `phone_method_state` view
-    /// derives for each.
+    /// derives for each: the view is the one definition of a phone's SMS sign-in state.
     static func phoneMethods(userID: String, type: PhoneType? = nil, in db: Database) throws -> [PhoneMethod] {
         var methods: [PhoneMethod] = []
         try db.query(
@@ -178,4 +93,71 @@ extension PhoneStore {
         SELECT phone_type, phone_number, created_at, sms_sign_in_state FROM phone_method_state
         WHERE user_id = ? AND phone_type = ?
         """
+}
+
+extension PendingWrite where Value == PhoneMethod {
+    /// Adds a phone method. The schema refuses a second phone of a type, an alternateMobile
+    /// without a mobile, and a malformed number (`StoreError.rule`). A mobile of a user the SMS
+    /// policy allows is registered for SMS sign-in; when another user holds the number, the phone
+    /// is saved all the same and reads `phoneNumberNotUnique`.
+    public static func createPhoneMethod(userID: String, type: PhoneType, number: String) -> PendingWrite {
+        PendingWrite { db in
+            let now = Timestamp.now()
+            do throws(SQLiteError) {
+                try db.run(
+                    """
+                    INSERT INTO phone_method (user_id, phone_type, phone_number, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                    [.text(userID), .text(type.rawValue), .text(number), .text(now), .text(now)])
+            } catch {
+                // A user is looked up only when the insert broke a rule: an insert that succeeded
+                // passed the foreign key to `user`, which is the same lookup.
+                if error.isConstraint, let missing = try PhoneStore.userNotFound(userID, in: db) { throw missing }
+                throw error
+            }
+            return try PhoneStore.registeredAsAllowed(userID: userID, type: type, in: db)
+        }
+    }
+
+    /// Changes a phone method's number. A new number releases a mobile's SMS sign-in registration
+    /// (a trigger) and registers the new one when the policy allows.
+    public static func updatePhoneMethod(userID: String, type: PhoneType, number: String) -> PendingWrite {
+        PendingWrite { db in
+            try db.run(
+                "UPDATE phone_method SET phone_number = ?, updated_at = ? WHERE user_id = ? AND phone_type = ?",
+                [.text(number), .text(Timestamp.now()), .text(userID), .text(type.rawValue)])
+            // No row: an unknown user, or a user without that phone. A row means the user exists.
+            guard db.changes == 1 else {
+                throw try PhoneStore.userNotFound(userID, in: db) ?? StoreError.phoneMethodNotFound(type)
+            }
+            return try PhoneStore.registeredAsAllowed(userID: userID, type: type, in: db)
+        }
+    }
+}
+
+extension PendingWrite where Value == Void {
+    /// Deletes a phone method. The schema refuses deleting the mobile while an alternateMobile
+    /// exists.
+    public static func deletePhoneMethod(userID: String, type: PhoneType) -> PendingWrite {
+        PendingWrite { db in
+            try db.run(
+                "DELETE FROM phone_method WHERE user_id = ? AND phone_type = ?", [.text(userID), .text(type.rawValue)])
+            guard db.changes == 1 else {
+                throw try PhoneStore.userNotFound(userID, in: db) ?? StoreError.phoneMethodNotFound(type)
+            }
+        }
+    }
+}
+
+extension PhoneStore {
+    /// What a create or an update answers once its row is written: the phone as
+    /// `phone_method_state` reads it, after registering a mobile for SMS sign-in when the policy
+    /// allows (the only registration that can change what the view says).
+    static func registeredAsAllowed(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
+        if type == .mobile, try allowedBySmsPolicy(userID: userID, in: db) {
+            try registerForSmsSignIn(userID: userID, in: db)
+        }
+        return try phoneMethod(userID: userID, type: type, in: db)
+    }
 }

@@ -22,11 +22,29 @@ public struct ResetScope: Sendable, Equatable {
 }
 
 extension PhoneStore {
+    public func reset(_ scope: ResetScope) throws(StoreError) {
+        try perform(.reset(scope, of: self))
+    }
+
+    public func removePhoneMethods(userKey: String) throws(StoreError) {
+        try perform(.removePhoneMethods(userKey: userKey))
+    }
+
+    public func restoreLive(from source: String) throws(StoreError) {
+        try perform(.restoreLive(from: source, into: self))
+    }
+}
+
+extension PendingWrite where Value == Tenant? {
     /// Puts the tenant back to its state when new, but for what `scope` keeps: phone methods, SMS
     /// sign-in registrations and the SMS policy always go. One write transaction: clients see the
     /// tenant before or after, never half reset. The tenant id and the admin key never change.
-    public func reset(_ scope: ResetScope) throws {
-        let rotated = try write { db -> Tenant? in
+    /// Answers the tenant with its new signing key, or nil when the key was kept.
+    public static func reset(_ scope: ResetScope, of store: PhoneStore) -> PendingWrite {
+        let journal = store.journal
+        return PendingWrite(committed: { [weak store] tenant in
+            if let tenant { store?.replaceTenant(tenant) }
+        }) { db -> Tenant? in
             // Alternate mobiles first: a mobile cannot go while its alternate mobile exists.
             try db.execute("DELETE FROM phone_method WHERE phone_type = 'alternateMobile'")
             try db.execute("DELETE FROM phone_method")
@@ -36,38 +54,44 @@ extension PhoneStore {
             if !scope.keepGroups { try db.execute("DELETE FROM directory_group") }
             if !scope.keepUsers { try db.execute("DELETE FROM user") }
             if scope.keepJournal {
-                try Self.flush(self.journal, prune: false, in: db)
+                try PhoneStore.flush(journal, prune: false, in: db)
             } else {
-                _ = self.journal.take()
+                _ = journal.take()
                 try db.execute("DELETE FROM request_journal")
             }
-            guard !scope.keepSigningKey, let current = try Self.tenant(in: db) else { return nil }
+            guard !scope.keepSigningKey, let current = try PhoneStore.tenant(in: db) else { return nil }
             let rotated = Tenant(id: current.id, signingKey: Tenant.makeSigningKey(), adminKey: current.adminKey)
             try db.run("UPDATE tenant SET signing_key = ?", [.blob(rotated.signingKey)])
             return rotated
         }
-        if rotated != nil { try reloadTenant() }
     }
+}
 
+extension PendingWrite where Value == Void {
     /// Removes every phone method of one user (and with the mobile its SMS sign-in registration).
-    public func removePhoneMethods(userKey: String) throws {
-        try write { db in
-            guard let user = try Self.user(key: userKey, in: db) else { throw StoreError.userNotFound(userKey) }
+    public static func removePhoneMethods(userKey: String) -> PendingWrite {
+        PendingWrite { db in
+            guard let user = try PhoneStore.user(key: userKey, in: db) else { throw StoreError.userNotFound(userKey) }
             try db.run(
                 "DELETE FROM phone_method WHERE user_id = ? AND phone_type = 'alternateMobile'", [.text(user.id)])
             try db.run("DELETE FROM phone_method WHERE user_id = ?", [.text(user.id)])
         }
     }
+}
 
+extension PendingWrite where Value == Tenant {
     /// Replaces the whole state with the snapshot at `source` while the service runs: SQLite's
     /// backup API copies it into the live database on the writer thread, between two group
     /// commits, as one write transaction. A reader sees the state before or after, never a mix.
     /// The snapshot must be a sound phone-service database of this tenant and schema version.
-    public func restoreLive(from source: String) throws {
-        guard FileManager.default.fileExists(atPath: source) else { throw StoreError.restoreSourceMissing(source) }
-        let problems = try Self.check(path: source)
-        guard problems.isEmpty else { throw StoreError.restoreSourceDamaged(problems.first ?? "") }
-        do {
+    public static func restoreLive(from source: String, into store: PhoneStore) -> PendingWrite {
+        let (schemaVersion, tenantID) = (store.schemaVersion, store.tenant.id)
+        return PendingWrite(
+            transactional: false, committed: { [weak store] tenant in store?.replaceTenant(tenant) }
+        ) { db in
+            guard FileManager.default.fileExists(atPath: source) else { throw StoreError.restoreSourceMissing(source) }
+            let problems = try PhoneStore.check(path: source)
+            guard problems.isEmpty else { throw StoreError.restoreSourceDamaged(problems.first ?? "") }
             let from = try Database(path: source, create: false, readOnly: true)
             guard try from.scalarInt("PRAGMA application_id") == Migrator.applicationID else {
                 throw StoreError.notPhoneServiceDatabase
@@ -76,13 +100,12 @@ extension PhoneStore {
             guard version == schemaVersion else {
                 throw StoreError.snapshotIncompatible("schema version \(version), this service has \(schemaVersion)")
             }
-            guard try Self.tenant(in: from)?.id == tenant.id else {
+            guard try PhoneStore.tenant(in: from)?.id == tenantID else {
                 throw StoreError.snapshotIncompatible("it belongs to another tenant")
             }
-            try write(transaction: false) { db in try db.copy(from: from) }
-        } catch let error as SQLiteError {
-            throw StoreError(error)
+            try db.copy(from: from)
+            guard let tenant = try PhoneStore.tenant(in: db) else { throw StoreError.noTenant }
+            return tenant
         }
-        try reloadTenant()
     }
 }

@@ -1,18 +1,17 @@
 extension PhoneStore {
     /// The SMS authentication method policy as stored.
-    public func smsPolicy() throws -> SmsPolicy {
+    public func smsPolicy() throws(StoreError) -> SmsPolicy {
         try read { db in try Self.smsPolicy(in: db) }
     }
 
     /// Replaces the SMS policy. A target naming a user or group that does not exist is refused
     /// (`.rule(.smsPolicyTargetExists)`) and nothing changes. Registrations are kept: the state
     /// every phone shows follows the new policy on its next read.
-    public func setSmsPolicy(_ policy: SmsPolicy) throws {
-        try write { db in try Self.setSmsPolicy(policy, in: db) }
+    public func setSmsPolicy(_ policy: SmsPolicy) throws(StoreError) {
+        try perform(.setSmsPolicy(policy))
     }
 
-    /// `setSmsPolicy(_:)` on the writer's connection, inside its transaction.
-    public static func setSmsPolicy(_ policy: SmsPolicy, in db: Database) throws {
+    static func setSmsPolicy(_ policy: SmsPolicy, in db: Database) throws {
         try db.run(
             "UPDATE sms_policy SET state = ?, updated_at = ?",
             [.text(policy.enabled ? "enabled" : "disabled"), .text(Timestamp.now())])
@@ -59,5 +58,11 @@ extension PhoneStore {
             }
         }
         return policy
+    }
+}
+
+extension PendingWrite where Value == Void {
+    public static func setSmsPolicy(_ policy: SmsPolicy) -> PendingWrite {
+        PendingWrite { db in try PhoneStore.setSmsPolicy(policy, in: db) }
     }
 }

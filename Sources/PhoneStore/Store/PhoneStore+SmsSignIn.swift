@@ -3,13 +3,11 @@ extension PhoneStore {
     /// a user outside the SMS policy, and with `.rule(.smsSignInNumberUnique)` when another user
     /// holds the number (then nothing changes).
     @discardableResult
-    public func enableSmsSignIn(userID: String, type: PhoneType) throws -> PhoneMethod {
-        try write { db in try Self.enableSmsSignIn(userID: userID, type: type, in: db) }
+    public func enableSmsSignIn(userID: String, type: PhoneType) throws(StoreError) -> PhoneMethod {
+        try perform(.enableSmsSignIn(userID: userID, type: type))
     }
 
-    /// The same, on the writer's connection, for a write queued with `submitWrite`.
-    @discardableResult
-    public static func enableSmsSignIn(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
+    static func enableSmsSignIn(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
         guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
         let method = try Self.phoneMethod(userID: userID, type: type, in: db)
         guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
@@ -28,13 +26,11 @@ extension PhoneStore {
 
     /// `disableSmsSignIn`: releases the mobile's registration and marks SMS sign-in off for it.
     @discardableResult
-    public func disableSmsSignIn(userID: String, type: PhoneType) throws -> PhoneMethod {
-        try write { db in try Self.disableSmsSignIn(userID: userID, type: type, in: db) }
+    public func disableSmsSignIn(userID: String, type: PhoneType) throws(StoreError) -> PhoneMethod {
+        try perform(.disableSmsSignIn(userID: userID, type: type))
     }
 
-    /// The same, on the writer's connection, for a write queued with `submitWrite`.
-    @discardableResult
-    public static func disableSmsSignIn(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
+    static func disableSmsSignIn(userID: String, type: PhoneType, in db: Database) throws -> PhoneMethod {
         guard try Self.userExists(userID, in: db) else { throw StoreError.userNotFound(userID) }
         let method = try Self.phoneMethod(userID: userID, type: type, in: db)
         guard type == .mobile else { throw StoreError.smsSignInNeedsMobile(type) }
@@ -74,5 +70,15 @@ extension PhoneStore {
             ON CONFLICT DO NOTHING
             """,
             [.text(Timestamp.now()), .text(userID)])
+    }
+}
+
+extension PendingWrite where Value == PhoneMethod {
+    public static func enableSmsSignIn(userID: String, type: PhoneType) -> PendingWrite {
+        PendingWrite { db in try PhoneStore.enableSmsSignIn(userID: userID, type: type, in: db) }
+    }
+
+    public static func disableSmsSignIn(userID: String, type: PhoneType) -> PendingWrite {
+        PendingWrite { db in try PhoneStore.disableSmsSignIn(userID: userID, type: type, in: db) }
     }
 }

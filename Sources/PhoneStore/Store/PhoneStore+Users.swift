@@ -2,12 +2,12 @@ import Foundation
 
 extension PhoneStore {
     /// The user whose object id or user principal name (without regard to case) is `key`.
-    public func user(key: String) throws -> User? {
+    public func user(key: String) throws(StoreError) -> User? {
         try read { db in try Self.user(key: key, in: db) }
     }
 
     /// Every user, by user principal name.
-    public func users() throws -> [User] {
+    public func users() throws(StoreError) -> [User] {
         try read { db in
             var ids: [String] = []
             try db.query("SELECT id FROM user ORDER BY user_principal_name") { row in ids.append(row.text(0) ?? "") }
@@ -19,29 +19,13 @@ extension PhoneStore {
     @discardableResult
     public func addUser(
         userPrincipalName: String, id: String? = nil, displayName: String? = nil, roles: [DirectoryRole] = []
-    ) throws -> User {
-        let objectID = (id ?? UUID().uuidString).lowercased()
-        let name = displayName ?? String(userPrincipalName.prefix(while: { $0 != "@" }))
-        return try write { db in
-            try db.run(
-                "INSERT INTO user (id, user_principal_name, display_name, created_at) VALUES (?, ?, ?, ?)",
-                [.text(objectID), .text(userPrincipalName), .text(name), .text(Timestamp.now())])
-            for role in Set(roles) {
-                try db.run(
-                    "INSERT INTO user_role (user_id, role_template_id) VALUES (?, ?)",
-                    [.text(objectID), .text(role.rawValue)])
-            }
-            guard let user = try Self.user(key: objectID, in: db) else { throw StoreError.userNotFound(objectID) }
-            return user
-        }
+    ) throws(StoreError) -> User {
+        try perform(.addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: roles))
     }
 
     /// Removes a user with their roles and phone methods.
-    public func removeUser(key: String) throws {
-        try write { db in
-            guard let user = try Self.user(key: key, in: db) else { throw StoreError.userNotFound(key) }
-            try db.run("DELETE FROM user WHERE id = ?", [.text(user.id)])
-        }
+    public func removeUser(key: String) throws(StoreError) {
+        try perform(.removeUser(key: key))
     }
 
     static func user(key: String, in db: Database) throws -> User? {
@@ -70,5 +54,35 @@ extension PhoneStore {
         }
         guard let found else { return nil }
         return User(id: found.id, userPrincipalName: found.upn, displayName: found.name, roleTemplateIDs: roles)
+    }
+}
+
+extension PendingWrite where Value == User {
+    public static func addUser(
+        userPrincipalName: String, id: String? = nil, displayName: String? = nil, roles: [DirectoryRole] = []
+    ) -> PendingWrite {
+        let objectID = (id ?? UUID().uuidString).lowercased()
+        let name = displayName ?? String(userPrincipalName.prefix(while: { $0 != "@" }))
+        return PendingWrite { db in
+            try db.run(
+                "INSERT INTO user (id, user_principal_name, display_name, created_at) VALUES (?, ?, ?, ?)",
+                [.text(objectID), .text(userPrincipalName), .text(name), .text(Timestamp.now())])
+            for role in Set(roles) {
+                try db.run(
+                    "INSERT INTO user_role (user_id, role_template_id) VALUES (?, ?)",
+                    [.text(objectID), .text(role.rawValue)])
+            }
+            guard let user = try PhoneStore.user(key: objectID, in: db) else { throw StoreError.userNotFound(objectID) }
+            return user
+        }
+    }
+}
+
+extension PendingWrite where Value == Void {
+    public static func removeUser(key: String) -> PendingWrite {
+        PendingWrite { db in
+            guard let user = try PhoneStore.user(key: key, in: db) else { throw StoreError.userNotFound(key) }
+            try db.run("DELETE FROM user WHERE id = ?", [.text(user.id)])
+        }
     }
 }

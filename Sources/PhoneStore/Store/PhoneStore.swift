@@ -27,7 +27,7 @@ public final class PhoneStore: @unchecked Sendable {
     public init(
         path: String, durability: Durability = .full, journal: JournalSettings = JournalSettings(),
         migrator: Migrator = Migrator()
-    ) throws {
+    ) throws(StoreError) {
         self.path = path
         self.durability = durability
         self.journal = RequestJournal(settings: journal)
@@ -41,7 +41,7 @@ public final class PhoneStore: @unchecked Sendable {
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer))
             self.schemaVersion = migrator.latestVersion
             self.committer = try GroupCommitter(writer: writer, syncsLog: durability == .full)
-        } catch let error as SQLiteError {
+        } catch {
             throw StoreError(error)
         }
         self.readers = ConnectionPool(maximumIdle: 64) {
@@ -54,7 +54,9 @@ public final class PhoneStore: @unchecked Sendable {
 
     deinit {
         // Buffered journal entries go in before the writer stops (it runs what is queued).
-        if journal.hasBuffered { submitJournalFlush(prune: false) }
+        if journal.hasBuffered {
+            committer.submit(Self.job(.flushJournal(journal, prune: false), journal: journal, owner: nil) { _ in })
+        }
         committer.stop()
     }
 
@@ -88,125 +90,117 @@ public final class PhoneStore: @unchecked Sendable {
         return tenant
     }
 
-    /// Reads the tenant again after something replaced it in the database.
-    func reloadTenant() throws {
-        guard let tenant = try read({ db in try Self.tenant(in: db) }) else { throw StoreError.noTenant }
+    /// Replaces the tenant the store serves, after a write that changed it committed.
+    func replaceTenant(_ tenant: Tenant) {
         tenantState.withLock { $0 = tenant }
     }
 
-    /// Runs `body` on a read connection. SQLite failures surface as `StoreError`.
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` on a read connection, in one read transaction: one snapshot for every statement
+    /// of `body`, and one WAL read lock instead of one per statement.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
-            // One read transaction: one snapshot for every statement of `body`, and one WAL read
-            // lock instead of one per statement.
             return try readers.withConnection { db in
                 try db.run("BEGIN")
                 defer { try? db.run("COMMIT") }
                 return try body(db)
             }
-        } catch let error as SQLiteError {
+        } catch {
             throw StoreError(error)
         }
     }
 
-    /// Runs `body` on the writer thread, inside its own savepoint of a group transaction, and
-    /// returns after the `COMMIT` that covers it. A thrown error undoes `body`'s changes only, so a
-    /// rejected request writes nothing. `transaction: false` runs `body` alone, outside any
-    /// transaction (a checkpoint). Waits on the calling thread: see `submitWrite` to not wait.
-    public func write<T>(transaction: Bool = true, _ body: @escaping (Database) throws -> T) throws -> T {
+    /// Queues `write` for the writer thread and returns at once. `completion` receives its result
+    /// after the `COMMIT` that covers it (and, with durability `full`, the fsync after that), on the
+    /// thread that delivers results, never the writer's. It is called exactly once, whatever happens.
+    public func submit<Value>(
+        _ write: PendingWrite<Value>, completion: @escaping @Sendable (Result<Value, StoreError>) -> Void
+    ) {
+        committer.submit(Self.job(write, journal: journal, owner: self, completion: completion))
+    }
+
+    /// Runs `write` and waits for its result: for callers that may block (the command line, the
+    /// watchdog, tests), never a libmicrohttpd pool thread.
+    @discardableResult
+    public func perform<Value>(_ write: PendingWrite<Value>) throws(StoreError) -> Value {
         let done = DispatchSemaphore(value: 0)
-        let outcome = Outcome<T>()
-        submit(transaction: transaction, body) { result in
+        let outcome = Outcome<Value>()
+        submit(write) { result in
             outcome.result = result
             done.signal()
         }
         done.wait()
-        guard let result = outcome.result else { throw StoreError.writerStopped }
-        return try result.get()
+        return try (outcome.result ?? .failure(.writerStopped)).get()
     }
 
-    /// Queues `body` for the writer thread and returns at once; `completion` runs on the writer
-    /// thread after the `COMMIT` that covers the write (or with its error). Never blocks.
-    public func submitWrite<T: Sendable>(
-        _ body: @escaping @Sendable (Database) throws -> T,
-        completion: @escaping @Sendable (Result<T, any Error>) -> Void
-    ) {
-        submit(transaction: true, body, completion: completion)
+    /// Runs `body` on the writer inside a write's savepoint and waits: raw SQL on the writer, for tests.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        try perform(PendingWrite(body))
     }
 
-    /// Like `submitWrite(_:completion:)`, with `settle` run on the writer thread right after
-    /// `body`, in the same savepoint of the same transaction, whether `body` succeeded or threw
-    /// (then after its changes were undone): it writes what belongs with the outcome either way (a
-    /// journal row) and makes the value `completion` receives after the `COMMIT`. When `settle`
-    /// throws, `body`'s changes are undone too and `completion` receives the error.
-    public func submitWrite<T: Sendable, R: Sendable>(
-        _ body: @escaping @Sendable (Database) throws -> T,
-        settle: @escaping @Sendable (Result<T, any Error>, Database) throws -> R,
-        completion: @escaping @Sendable (Result<R, any Error>) -> Void
-    ) {
-        submit(
-            transaction: true, body,
-            settle: { result, db in
-                UncheckedSendable(try settle(result.mapError { Self.storeError($0) }, db))
+    /// Inserts `entry` on the writer's connection, as a write's journal row is (tests).
+    func record(_ entry: JournalEntry, in db: Database) throws {
+        try Self.record(entry, journal: journal, in: db)
+    }
+
+    /// The writer's job for `write`: runs it, records its journal row in the same savepoint, and
+    /// keeps the result typed until it is delivered. Captures the journal, not the store: a flush
+    /// queued by `deinit` runs after the store is gone (`owner` is then nil).
+    static func job<Value>(
+        _ write: PendingWrite<Value>, journal: RequestJournal, owner: PhoneStore?,
+        completion: @escaping @Sendable (Result<Value, StoreError>) -> Void
+    ) -> WriterJob {
+        // A journal row that did not commit (the transaction or its flush failed, or the journal
+        // function threw) is recorded through the buffer instead, with the failure the write answers.
+        let answer: @Sendable (Result<Value, StoreError>, _ journaled: Bool) -> Void = {
+            [weak owner] result, journaled in
+            if let makeEntry = write.journal, let owner {
+                if !journaled, let entry = try? makeEntry(result) { owner.recordLater(entry) }
+                // Pruning rides on a flush job: with writes alone no flush would ever run.
+                if journaled && journal.pruneDue() { owner.submitJournalFlush(prune: true) }
+            }
+            completion(result)
+        }
+        return WriterJob(
+            transactional: write.transactional,
+            run: { db, undo throws(TransactionLost) in
+                var result: Result<Value, StoreError>
+                do {
+                    result = .success(try write.operation(db))
+                } catch {
+                    result = .failure(StoreError(error))
+                    guard undo() else { throw TransactionLost(error: StoreError(error)) }
+                }
+                var recorded = true
+                var insertedRow = false
+                if let makeEntry = write.journal, journal.settings.enabled {
+                    do {
+                        if let entry = try makeEntry(result) {
+                            try Self.record(entry, journal: journal, in: db)
+                            insertedRow = true
+                        }
+                    } catch {
+                        guard undo() else { throw TransactionLost(error: StoreError(error)) }
+                        recorded = false
+                        result = .failure(
+                            error is SQLiteError ? StoreError(error) : .journalFailed(String(describing: error)))
+                    }
+                }
+                let (settled, journaled) = (result, recorded)
+                // A refused write whose journal row went in has written too: the group commits it.
+                return Ran(
+                    wrote: insertedRow || (try? settled.get()) != nil,
+                    deliver: { failure in
+                        if let failure { return answer(.failure(failure), false) }
+                        if let committed = write.committed, case .success(let value) = settled { committed(value) }
+                        answer(settled, journaled)
+                    })
             },
-            completion: completion)
-    }
-
-    private func submit<T>(
-        transaction: Bool, _ body: @escaping (Database) throws -> T,
-        completion: @escaping @Sendable (Result<T, any Error>) -> Void
-    ) {
-        submit(transaction: transaction, body, settle: nil, completion: completion)
-    }
-
-    /// Queues a job whose result (`settle`'s, or else `body`'s) reaches `completion` as `R`.
-    private func submit<T, R>(
-        transaction: Bool, _ body: @escaping (Database) throws -> T,
-        settle: ((Result<T, any Error>, Database) throws -> UncheckedSendable<R>)?,
-        completion: @escaping @Sendable (Result<R, any Error>) -> Void
-    ) {
-        committer.submit(
-            GroupCommitter.Job(
-                body: { db in UncheckedSendable(try body(db)) },
-                epilogue: settle.map { settle in
-                    { db, result in
-                        try settle(result.map { ($0 as? UncheckedSendable<T>)?.value }.flatMap(Self.unbox), db)
-                    }
-                },
-                completion: { result in
-                    switch result {
-                    case .success(let value):
-                        guard let boxed = value as? UncheckedSendable<R> else { return }
-                        completion(.success(boxed.value))
-                    case .failure(let error):
-                        completion(.failure(Self.storeError(error)))
-                    }
-                },
-                transactional: transaction))
-    }
-
-    private static func unbox<T>(_ value: T?) -> Result<T, any Error> {
-        guard let value else { return .failure(StoreError.writerStopped) }
-        return .success(value)
-    }
-
-    /// SQLite's errors as the store reports them.
-    private static func storeError(_ error: any Error) -> any Error {
-        if let error = error as? SQLiteError { return StoreError(error) }
-        return error
+            abandon: { error in answer(.failure(error), false) })
     }
 }
 
-/// Carries a value across the writer thread boundary. @unchecked: used only where the caller waits
-/// for the writer (the value is never touched by two threads at once), or for values the store
-/// itself produced on the writer thread and hands over exactly once.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// The result a waiting `write` receives from the writer thread. @unchecked: written once by the
-/// writer before it signals, read once by the waiter after.
+/// The result a waiting `perform` receives from the delivering thread. @unchecked: written once
+/// before the semaphore is signalled, read once after it was waited for.
 private final class Outcome<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
+    var result: Result<T, StoreError>?
 }

@@ -28,12 +28,26 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case snapshotExists(String)
     /// A snapshot from another phone-service version (schema) or tenant.
     case snapshotIncompatible(String)
+    /// A write's journal function threw: the write was undone.
+    case journalFailed(String)
     /// Anything else SQLite reported: a bug or an operational fault, never the caller's input.
     case database(SQLiteError)
+    /// An error of no kind the store knows (a bug): its description.
+    case unexpected(String)
 
     /// Maps a SQLite failure to a rule when it is one.
     public init(_ error: SQLiteError) {
         self = Self.rule(for: error).map(StoreError.rule) ?? .database(error)
+    }
+
+    /// The one place what a store operation threw becomes a `StoreError`: SQLite's failures mapped
+    /// to rules where they are rules, the store's own errors as they are.
+    init(_ error: any Error) {
+        switch error {
+        case let error as StoreError: self = error
+        case let error as SQLiteError: self.init(error)
+        default: self = .unexpected(String(describing: error))
+        }
     }
 
     static func rule(for error: SQLiteError) -> Rule? {
@@ -73,7 +87,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .snapshotNotFound(let name): "no snapshot '\(name)'"
         case .snapshotExists(let name): "a snapshot '\(name)' exists; delete it first"
         case .snapshotIncompatible(let reason): "the snapshot cannot be restored: \(reason)"
+        case .journalFailed(let reason): "the write's journal row could not be made: \(reason)"
         case .database(let error): error.description
+        case .unexpected(let description): "unexpected error: \(description)"
         }
     }
 }

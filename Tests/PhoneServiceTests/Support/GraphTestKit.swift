@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// What the conformance tests compare against: the contract's literals, written out here rather
 /// than read from the service, so that a change in the service fails a test.

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// A server with small limits for hostile-client tests, one user (alice) and an administrator's
 /// token, and the check every such test makes: a well-behaved client is still served.

@@ -1,8 +1,8 @@
 import Foundation
-import PhoneStore
 import Testing
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// A server with one user, alice, and an administrator's token, for sending requests that must be
 /// refused. `expectRejected` checks the whole contract of a refusal: the status, Graph's error

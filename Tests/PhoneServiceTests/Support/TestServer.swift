@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import PhoneStore
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// A real phone-service in the test process: a fresh SQLite file, the application, and
 /// libmicrohttpd listening on 127.0.0.1 with a port the kernel picked.

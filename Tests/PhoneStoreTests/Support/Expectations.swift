@@ -1,6 +1,7 @@
 import CSQLite
-import PhoneStore
 import Testing
+
+@testable import PhoneStore
 
 /// Expects `body` to throw exactly `StoreError.rule(rule)`.
 func expectRule(

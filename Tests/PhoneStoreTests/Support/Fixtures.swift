@@ -1,5 +1,6 @@
 import Foundation
-import PhoneStore
+
+@testable import PhoneStore
 
 /// Fixed object ids and helpers shared by the tests.
 enum Fixture {

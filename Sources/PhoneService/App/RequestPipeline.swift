@@ -1,0 +1,204 @@
+import Foundation
+import Logging
+import PhoneStore
+
+/// The steps every request goes through, in order, each a function of its own:
+/// 1. `limitHeaders`: headers over the limit are refused (431);
+/// 2. `authenticate` (admin routes: the admin key, before the path is matched);
+/// 3. `route`: the route table finds the pattern, or the family's refusal (400 on Graph, 404 admin);
+/// 4. `authenticate` (Graph routes: the bearer token, verified and cached);
+/// 5. `applyControls` (Graph routes): an early retry noted, throttling, the first fault rule;
+/// 6. `dispatch`: the handler for the method, or 405 with `Allow` from the table;
+/// 7. `finish`: the answer, its journal row and its log line; a write's answer comes after its
+///    commit, with its journal row in the write's own transaction.
+final class RequestPipeline: Sendable {
+    /// Requests whose headers add up to more than this are refused [choice]: room for large tokens.
+    static let maximumHeaderBytes = 16 * 1024
+    /// The longest method and path a journal row keeps (in characters); longer ones are cut.
+    static let journalMethodLimit = 32
+    static let journalPathLimit = 2048
+
+    let routes: RouteTable<Endpoint>
+    let store: PhoneStore
+    let verifier: TokenVerifier
+    let controls: TestControls
+    let logger: Logger
+    let requestLog: RequestLog
+
+    init(
+        routes: RouteTable<Endpoint>, store: PhoneStore, controls: TestControls, logger: Logger, requestLog: RequestLog
+    ) {
+        self.routes = routes
+        self.store = store
+        self.verifier = TokenVerifier(store: store)
+        self.controls = controls
+        self.logger = logger
+        self.requestLog = requestLog
+    }
+
+    /// Answers `request` through `respond`: at once for reads and refusals, after the commit for
+    /// writes (from the thread that delivers the store's results).
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let family = RouteFamily(request.target)
+        var record = Record(request: request, family: family, journaled: family.isJournaled && store.keepsJournal)
+        var delayMilliseconds = 0
+        let outcome: HandlerOutcome
+        do {
+            outcome = try dispatch(request, family: family, record: &record, delay: &delayMilliseconds)
+        } catch {
+            let failure = GraphError(error)
+            outcome = .deferred { finish in finish(.failure(failure)) }
+        }
+        let finished = record
+        let run: @Sendable () -> Void = { [self] in
+            switch outcome {
+            case .response(let answer):
+                finish(.success(answer), finished, journaled: false, respond)
+            case .deferred(let start):
+                start { result in self.finish(result, finished, journaled: false, respond) }
+            case .queued(let write):
+                var row: QueuedWrite.JournalRow?
+                if finished.journaled { row = { status, error in finished.entry(status: status, error: error) } }
+                let journaled = row != nil
+                write.submit(row) { result in self.finish(result, finished, journaled: journaled, respond) }
+            }
+        }
+        // A fault rule's delay holds the answer (and a write) back, not the pool thread.
+        if delayMilliseconds > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delayMilliseconds), execute: run)
+        } else {
+            run()
+        }
+    }
+
+    /// The answer to a body over `limit` bytes, in Graph's envelope.
+    func tooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
+        let family = RouteFamily(request.target)
+        let record = Record(request: request, family: family, journaled: family.isJournaled && store.keepsJournal)
+        var answer: HTTPResponse?
+        finish(.failure(.bodyTooLarge(limit: limit)), record, journaled: false) { answer = $0 }
+        return answer ?? record.response.error(.bodyTooLarge(limit: limit))
+    }
+
+    /// Steps 1 to 6: everything that decides which handler answers, and runs it.
+    private func dispatch(_ request: HTTPRequest, family: RouteFamily, record: inout Record, delay: inout Int) throws
+        -> HandlerOutcome
+    {
+        try limitHeaders(request)
+        if family.authenticatesBeforeRouting { try authenticateAdmin(request) }
+        let match = try route(request, family: family)
+        if family == .graph {
+            let caller = try verifier.principal(authorization: request.header("authorization"))
+            record.principal = caller
+            try applyControls(request, match, caller: caller, response: record.response, delay: &delay)
+        }
+        guard let endpoint = match.handler(for: request.method) else {
+            throw GraphError.methodNotAllowed(allow: match.allowed)
+        }
+        return try endpoint.handle(
+            Call(
+                request: request, response: record.response, parameters: match.parameters,
+                principal: record.principal, pipeline: self))
+    }
+
+    private func limitHeaders(_ request: HTTPRequest) throws(GraphError) {
+        let headerBytes = request.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 }
+        guard headerBytes <= Self.maximumHeaderBytes else { throw .headersTooLarge(limit: Self.maximumHeaderBytes) }
+    }
+
+    func route(_ request: HTTPRequest, family: RouteFamily) throws(GraphError) -> RouteTable<Endpoint>.Match {
+        if let segment = request.target.undecodable { throw RouteFamily.undecodable(segment) }
+        switch routes.match(request.target.segments) {
+        case .success(let match): return match
+        case .failure(let miss): throw family.error(miss, method: request.method, target: request.target)
+        }
+    }
+
+    static let missingAdminKey = GraphError.unauthenticated(
+        "The admin API needs the admin key as a bearer token ('phone-service admin-key' prints it).")
+    static let wrongAdminKey = GraphError.unauthenticated("The admin key is not valid for this tenant.")
+
+    /// Refuses a request without the tenant's admin key. Compared in constant time.
+    private func authenticateAdmin(_ request: HTTPRequest) throws(GraphError) {
+        guard let header = request.header("authorization"), let presented = TokenVerifier.bearerToken(header) else {
+            throw Self.missingAdminKey
+        }
+        let expected = Array(store.tenant.adminKey.utf8)
+        let given = Array(presented.utf8)
+        var difference = UInt8(given.count == expected.count ? 0 : 1)
+        for (index, byte) in expected.enumerated() { difference |= byte ^ (index < given.count ? given[index] : 0) }
+        guard difference == 0, !expected.isEmpty else { throw Self.wrongAdminKey }
+    }
+
+    /// The test tenant's controls, after authentication (they are scoped by caller): a retry that
+    /// came too early is noted, then throttling, then the first fault rule that applies.
+    private func applyControls(
+        _ request: HTTPRequest, _ match: RouteTable<Endpoint>.Match, caller: Principal, response: ResponseWriter,
+        delay: inout Int
+    ) throws(GraphError) {
+        var retryKey: String { RetryTracker.key(principal: caller, method: request.method, path: request.path) }
+        if controls.retries.isEarly(retryKey) { response.facts.earlyRetry = true }
+        let endpoint = match.handlers.first?.handler
+        if endpoint?.throttled ?? true, let wait = controls.throttle.admit(appID: caller.appID) {
+            controls.retries.note(retryKey, retryAfter: wait)
+            noteTarget(endpoint, match, caller: caller, response: response)
+            throw .tooManyRequests(retryAfter: wait)
+        }
+        if let fault = controls.faults.take(
+            method: request.method, path: request.target.decodedPath, userID: caller.userID, appID: caller.appID)
+        {
+            delay = fault.delayMilliseconds ?? 0
+            if let error = fault.error {
+                if let seconds = fault.retryAfterSeconds { controls.retries.note(retryKey, retryAfter: seconds) }
+                noteTarget(endpoint, match, caller: caller, response: response)
+                throw error
+            }
+        }
+    }
+
+    /// For a request refused before its handler ran: the user whose phones it addressed, so that
+    /// its journal row is found by that user like any other.
+    private func noteTarget(
+        _ endpoint: Endpoint?, _ match: RouteTable<Endpoint>.Match, caller: Principal, response: ResponseWriter
+    ) {
+        guard endpoint?.addressesUser == true else { return }
+        if let key = match.parameters["user"] {
+            response.facts.targetUserID = (try? store.user(key: key))?.id
+        } else {
+            response.facts.targetUserID = caller.userID
+        }
+    }
+
+    /// Step 7: the answer, its journal row (unless the write's transaction carried it) and its log
+    /// line. A 5xx is logged with its cause, which the client never sees.
+    private func finish(
+        _ result: Result<HTTPResponse, GraphError>, _ record: Record, journaled: Bool,
+        _ respond: (HTTPResponse) -> Void
+    ) {
+        let answer: HTTPResponse
+        var failure: GraphError?
+        switch result {
+        case .success(let success): answer = success
+        case .failure(let error):
+            answer = record.response.error(error)
+            failure = error
+        }
+        if record.journaled && !journaled {
+            store.recordLater(record.entry(status: answer.status, error: failure))
+        }
+        if answer.status >= 500 {
+            var metadata: Logger.Metadata = [
+                "request-id": "\(record.response.requestID)", "status": "\(answer.status)",
+            ]
+            if let cause = failure?.cause { metadata["cause"] = "\(cause)" }
+            logger.error("request failed", metadata: metadata)
+        }
+        requestLog.record(
+            RequestLog.Fields(
+                method: record.request.method, path: record.request.path, status: answer.status,
+                microseconds: record.elapsedMicroseconds, requestID: record.response.requestID,
+                caller: record.principal.map { $0.userID ?? "app:" + $0.appID },
+                earlyRetry: record.response.facts.earlyRetry))
+        respond(answer)
+    }
+}

@@ -1,0 +1,48 @@
+/// Which part of the service a path belongs to, told by its first segment: it decides who may call
+/// (a Graph token, the admin key, anyone), whether the request is journaled, and how a path that
+/// matches no route is refused.
+enum RouteFamily: Sendable {
+    /// `/v1.0/...` and `/beta/...` (and any other path: Graph refuses it in its own words).
+    case graph
+    /// `/_admin/...`: the test tenant's controls, opened by the admin key.
+    case admin
+    /// `/healthz`: for probes, without credentials.
+    case health
+
+    static let adminPrefix = "_admin"
+
+    init(_ target: RequestTarget) {
+        switch target.segments.first {
+        case Self.adminPrefix: self = .admin
+        case "healthz" where target.segments.count == 1: self = .health
+        default: self = .graph
+        }
+    }
+
+    /// The journal keeps Graph requests; probes and the operator's own traffic (which includes
+    /// reading the journal) are left out [choice].
+    var isJournaled: Bool { self == .graph }
+
+    /// The admin API checks its key before it tells which paths exist; Graph refuses a path it
+    /// does not know before it looks at the token, as Graph does.
+    var authenticatesBeforeRouting: Bool { self == .admin }
+
+    /// The refusal of a path that matched no route.
+    func error(_ miss: RouteTable<Endpoint>.Miss, method: String, target: RequestTarget) -> GraphError {
+        switch self {
+        case .admin:
+            GraphError(
+                status: 404, code: "itemNotFound",
+                message: "No admin endpoint \(method) /\(target.segments.joined(separator: "/")); "
+                    + "see the admin API in docs/testing-with-phone-service.md.")
+        case .graph, .health:
+            // The first segment names the version: a miss there is an unknown version.
+            miss.depth == 0 && !miss.segment.isEmpty ? .invalidVersion(miss.segment) : .segmentNotFound(miss.segment)
+        }
+    }
+
+    /// A segment that is not valid percent-encoding.
+    static func undecodable(_ segment: String) -> GraphError {
+        .badRequest("The path segment '\(segment)' is not valid percent-encoding.")
+    }
+}
