@@ -3,18 +3,16 @@
 -- Every read of the API goes through this view (a list reads the user's three phones, a write reads
 -- back what it wrote), so its cost is on every request. Version 2's view joined the user twice
 -- (once for the name, once through sms_policy_user for the policy) and looked up the SMS
--- registration of every phone; callgrind counted 32k instructions to list a user's three phones
--- with the policy disabled and 41k with it enabled. This one:
+-- registration of every phone. This one:
 --   * looks up the policy, the registration and the number's other holder only for a mobile, in
 --     the CASE branch that needs them (an office phone is 'notSupported' before anything is read);
 --   * reads the policy's state once per statement (a non-correlated subquery), as the reason
 --     column always did, and evaluates sms_policy_user for the one user only when it is enabled;
 --   * joins the user once, as a LEFT JOIN that SQLite leaves out when user_principal_name is not
 --     selected (the API does not select it).
--- Measured the same way: 21k (disabled) and 38k (enabled, all users included), with the rows
--- unchanged. A phone whose user row is missing (possible only with foreign keys off) was hidden
--- by version 2's inner joins; it now shows, with a NULL user_principal_name, so that an operator
--- can find it.
+-- The rows are unchanged, but for one: a phone whose user row is missing (possible only with
+-- foreign keys off), hidden by version 2's inner joins, now shows with a NULL user_principal_name,
+-- so that an operator can find it.
 DROP VIEW phone_method_state;
 
 CREATE VIEW phone_method_state AS

@@ -4,10 +4,8 @@
 --
 -- A rowid table with a TEXT primary key is two B-trees: the key's index, then the rows by rowid.
 -- Every request looks up its user, and a list reads the user's phones, so each was two descents to
--- two leaf pages that a large tenant seldom has in SQLite's page cache. Measured on the benchmark's
--- databases (docs/benchmarks.md, the run of 2026-12-02 14:53): 4.9 page reads (pread) per list
--- request before, 3.3 after; list +5% on 100,000 users and +13% on 1,000,000; the files 66 -> 47 MB
--- and 736 -> 507 MB. Nothing the API sees changes, nor an operator's queries but those that named
+-- two leaf pages that a large tenant seldom has in SQLite's page cache; now it is one, in a smaller
+-- file. Nothing the API sees changes, nor an operator's queries but those that named
 -- `rowid`, which these tables no longer have: the same columns, constraints, triggers, index and
 -- views, with the same names (phone_method_one_per_type is still a UNIQUE constraint, on the
 -- primary key's columns, which SQLite keeps as the one B-tree).

@@ -3,12 +3,8 @@
 -- with `=` and `OR` instead of `IN (...)`.
 --
 -- SQLite evaluates `x IN ('a', 'b', 'c')` (a list of three or more) by building a temporary B-tree
--- of the list, anew for every row it checks: a zeroed 4 KiB page and three inserts, for every phone
--- created. Measured with callgrind on 1,000 inserts of a mobile (the table of version 7 against this
--- one): 73.8k instructions an insert before, 43.0k after, 17k of them `memset` before and 0.4k
--- after; on the service's writer thread, 167k instructions a create before and 138k after
--- (docs/benchmarks.md, the run of 2026-12-02 18:26). Updates do not check this constraint (they
--- never change the type).
+-- of the list, anew for every row it checks: a zeroed page and three inserts for every phone
+-- created, which the `OR` of equalities does not need. (Updates never check it: the type is fixed.)
 -- Nothing the API or an operator sees changes: the same rows, columns, constraint names, triggers
 -- and views; a type outside the three still fails phone_type_valid.
 --

@@ -46,8 +46,9 @@ struct MigratorTests {
         let folder = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Migrations")
+        // schema.sql is `make schema`'s generated whole schema, which the build plugin leaves out too.
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".sql") }.sorted()
+            .filter { $0.hasSuffix(".sql") && $0 != "schema.sql" }.sorted()
         #expect(!files.isEmpty)
         #expect(Migration.embedded.map(\.version) == Array(1...files.count))
         for (file, migration) in zip(files, Migration.embedded) {

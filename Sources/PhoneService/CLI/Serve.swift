@@ -47,9 +47,9 @@ struct Serve: ParsableCommand {
 
     /// glibc's malloc gives the top of a thread's heap back to the kernel (`madvise`) as soon as
     /// more than 128 KiB of it is free. The writer frees what the pool threads allocated (journal
-    /// entries, requests), so it trimmed over and over, and each trim flushed the TLB of every CPU
-    /// by inter-processor interrupt: 7% of the process's time in `perf` under creates. Keeping up
-    /// to 64 MiB free per heap stops that; the peak RSS, which `make bench` watches, is the same.
+    /// entries, requests), so it trims over and over, and each trim flushes the TLB of every CPU by
+    /// inter-processor interrupt. Keeping up to 64 MiB free per heap stops that without raising the
+    /// peak RSS.
     static func keepFreedMemory() {
         CMicroHTTPD_keepFreedMemory(64 << 20, 4 << 20)
     }

@@ -4,8 +4,8 @@ import Synchronization
 
 /// Where `serve`'s log lines go (stderr): whole lines, in the order they were logged, from every
 /// thread. Request lines are gathered and written together, at most `flushDelay` after the first
-/// of them or once `flushBytes` are waiting, instead of one `write(2)` per request (about 3% of a
-/// read's time in `perf`). Any other line (`listening`, `stopping`, an error) is written at once,
+/// of them or once `flushBytes` are waiting, instead of one `write(2)` per request, a system call
+/// on every read. Any other line (`listening`, `stopping`, an error) is written at once,
 /// after the gathered ones, so the order stays the order of logging. A crash can lose the request
 /// lines of the last `flushDelay`; `serve` writes them before it exits.
 final class LogOutput: Sendable {

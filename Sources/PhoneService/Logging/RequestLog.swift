@@ -5,8 +5,7 @@ import PhoneStore
 /// The one line per request. `serve` formats it into one byte buffer in `LineLogHandler`'s layout
 /// and hands it to the `LogOutput` the handler writes through. Through swift-log it cost a
 /// metadata dictionary, a merge, a sort and an interpolation per field, the largest cost of a
-/// read after the database (measured with callgrind). Elsewhere (tests, embedding) it goes
-/// through a `Logger`.
+/// read after the database. Elsewhere (tests, embedding) it goes through a `Logger`.
 struct RequestLog: Sendable {
     enum Sink: Sendable {
         /// Lines gathered by `LogOutput` and written a batch at a time.

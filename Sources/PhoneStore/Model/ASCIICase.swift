@@ -15,8 +15,8 @@ extension UInt8 {
 
 extension StringProtocol {
     /// Equal to `other` when ASCII letters are compared without regard to case. Inlinable, so
-    /// that other modules get it specialised for their string types (unspecialised it cost five
-    /// times the instructions).
+    /// that other modules get it specialised for their string types rather than the far slower
+    /// generic code.
     @inlinable
     public func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         guard utf8.count == other.utf8.count else { return false }

@@ -1,9 +1,9 @@
 /// A text as a dictionary key, equal when the texts are, but hashed from its length and three
-/// 8-byte samples (start, middle, end) instead of every byte. For keys of a few hundred bytes that
-/// are looked up on every request: whole-text hashing of SQL statements (the statement cache) and
-/// bearer tokens (the token cache) cost 1,500-4,000 instructions per lookup (callgrind). Texts
-/// alike in length and samples still find their own entry, by comparing the whole text; keys
-/// chosen to collide only make their own lookups slower.
+/// 8-byte samples (start, middle, end) instead of every byte: for keys of a few hundred bytes looked
+/// up on every request (SQL statements in the statement cache, bearer tokens in the token cache),
+/// hashing every byte is a cost every request pays. Texts alike in length and samples still find
+/// their own entry, by comparing the whole text; keys chosen to collide only make their own lookups
+/// slower.
 public struct SampledText: Hashable, Sendable {
     public let text: String
 

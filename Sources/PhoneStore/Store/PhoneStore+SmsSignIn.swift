@@ -56,11 +56,9 @@ extension PhoneStore {
     /// The `ON CONFLICT` without a target leaves the row out for either uniqueness constraint: the
     /// user's existing registration, or another user's registered number
     /// (`sms_sign_in_number_unique`); other failures (the triggers, the foreign key) still throw.
-    /// Until 2026-12-03 the insert ran in a savepoint of its own, rolled back on the number's
-    /// collision: 11.6k instructions more per create of a mobile with the policy on (callgrind,
-    /// 143.1k against 131.5k on the writer). The policy stays a query of its own: as a condition
-    /// of the insert's `SELECT` it cost a create 25k instructions more with the policy off (the
-    /// insert's set-up, its triggers, foreign keys and indexes, paid for no row).
+    /// That spares a savepoint rolled back on the number's collision. The policy stays a query of
+    /// its own: as a condition of the insert's `SELECT`, a create with the policy off would pay for
+    /// the insert's set-up (its triggers, foreign keys and indexes) for no row.
     static func registerForSmsSignIn(userID: String, in db: Database) throws {
         try db.run(
             """

@@ -33,9 +33,9 @@ extension PhoneStore {
         var roles: [String] = []
         // A user principal name always has an '@' (a CHECK) and an object id never does, so one
         // index answers: `id = lower(?) OR user_principal_name = ?` made SQLite probe both. The
-        // roles come in the same statement (a row per role, one with NULL for none; in the primary
-        // key's order, so the ORDER BY costs no sorter): a second statement cost a list request
-        // about 3,000 instructions more (callgrind).
+        // roles come in the same statement, not a second one, as every request looks its user up
+        // (a row per role, one with NULL for none; in the primary key's order, so the ORDER BY
+        // costs no sorter).
         let sql =
             key.withContiguousUTF8 { $0.contains(UInt8(ascii: "@")) }
             ? """

@@ -35,8 +35,7 @@ final class RequestJournal: Sendable {
     /// Pruning runs at most this often, and deletes at most `pruneLimit` rows per run and kind, so
     /// that pruning never holds the writer (and the writes queued behind it) for more than a few
     /// milliseconds; a run that reached the limit makes the next flush prune again, so retention
-    /// keeps up with any request rate (one run of 10,000 rows a second did not: the journal of a
-    /// benchmark grew past a million rows, and runs that large put 40–50 ms into writes' p99).
+    /// keeps up with any request rate, which a fixed number of rows a second does not.
     static let pruneIntervalNanoseconds: UInt64 = 1_000_000_000
     static let pruneLimit = JournalSettings.rowsPrunedPerRun
 
