@@ -42,8 +42,8 @@ struct ByteScanTests {
         var writer = JSONWriter()
         writer.string("0123456789\"tab\there\\ and \u{1}")
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #""0123456789\"tab\there\\ and \u0001""#)
-        #expect(LineLogHandler.needsQuotes("abcdefghij klm"))
-        #expect(LineLogHandler.needsQuotes("abcdefghij\u{7f}"))
-        #expect(!LineLogHandler.needsQuotes("abcdefghijklmnopq/é"))
+        #expect("abcdefghij klm".withContiguousUTF8 { LogLine.needsQuotes($0) })
+        #expect("abcdefghij\u{7f}".withContiguousUTF8 { LogLine.needsQuotes($0) })
+        #expect(!"abcdefghijklmnopq/é".withContiguousUTF8 { LogLine.needsQuotes($0) })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import PhoneService
@@ -49,9 +50,9 @@ import Testing
         try send("POST", alice, body("+1 2065555558", "alternateMobile"), expect: 201)
         try send("DELETE", alice + mobile, expect: 409)
 
-        // Faults: the schema broken under the running service. Reads go through the dropped view;
-        // triggers refuse writes with a message full of internals, under names that are no rule
-        // (a write answers without the view when the state is known, as alice's mobile's is here).
+        // Faults: the schema broken under the running service. Reads and writes' answers go through
+        // the dropped view; triggers refuse writes with a message full of internals, under names
+        // that are no rule.
         let saboteur = try Database(path: path)
         try saboteur.execute(
             """
@@ -98,5 +99,46 @@ import Testing
         #expect(log.contains("request failed"), "the faults were not logged")
         let signature = String(token.split(separator: ".")[2])
         #expect(!log.contains(token) && !log.contains(signature), "the log holds the token")
+    }
+
+    /// A 500 tells the operator why: a trigger added with the `sqlite3` shell under the running
+    /// service refuses inserts, a create answers 500 `generalException` showing nothing of it, and
+    /// the service's log line for that request carries the trigger's message and SQLite's code.
+    @Test func aServerErrorIsLoggedWithItsCause() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("state.db")
+        let store = try PhoneStore(path: path)
+        let admin = try store.addUser(userPrincipalName: "admin@contoso.com", roles: [.globalAdministrator])
+        try store.addUser(userPrincipalName: "alice@contoso.com")
+        let token = TokenIssuer(tenant: store.tenant).delegated(
+            user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"])
+        let service = try ServiceProcess(databasePath: path)
+
+        let shell = try ChildProcess.run(
+            "/usr/bin/sqlite3",
+            [
+                path,
+                "CREATE TRIGGER operator_stop BEFORE INSERT ON phone_method "
+                    + "BEGIN SELECT RAISE(ABORT, 'inserts stopped by the operator'); END;",
+            ])
+        #expect(shell.status == 0, "sqlite3: \(shell.stderr)")
+
+        let answer = try service.client().request(
+            "POST", "/v1.0/users/alice%40contoso.com/authentication/phoneMethods",
+            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+            body: Array(#"{"phoneNumber":"+1 2065555555","phoneType":"mobile"}"#.utf8))
+        #expect(answer.status == 500)
+        #expect(answer.errorCode == "generalException")
+        #expect(!answer.text.contains("operator") && !answer.text.contains("1811"), "\(answer.text)")
+
+        service.signal(SIGTERM)
+        #expect(service.waitForExit()?.status == 0)
+        let requestID = answer.headers["request-id"] ?? "?"
+        let failure = service.log.split(separator: "\n").first {
+            $0.contains("request failed") && $0.contains(requestID)
+        }
+        #expect(failure?.contains("inserts stopped by the operator") == true, "\(service.log)")
+        // SQLITE_CONSTRAINT_TRIGGER, the extended code.
+        #expect(failure?.contains("1811") == true, "\(failure ?? "no 'request failed' line")")
     }
 }

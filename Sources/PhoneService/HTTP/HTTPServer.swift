@@ -50,12 +50,10 @@ final class HTTPServer: @unchecked Sendable {
 
     func start() throws(Failure) {
         var settings = CMicroHTTPD_Settings()
-        // poll, not epoll: with libmicrohttpd 0.9.75's epoll loop, a run of list requests at 256
-        // connections stopped dead now and then (4 of 131 rounds): every connection established
-        // with a request unread in its socket, both workers asleep in epoll_wait with the 30 s
-        // timeout, until that timeout closed the connections. With poll: none in 100 rounds, at
-        // the same throughput (docs/benchmarks.md). poll's cost grows with the connections a
-        // worker holds, bounded here by `maximumConnections`.
+        // poll, not epoll: libmicrohttpd 0.9.75's epoll loop was seen to stop serving busy connections
+        // (every worker asleep in epoll_wait until the connection timeout); poll never did, at the
+        // same throughput. Its cost grows with the connections a worker holds, which
+        // `maximumConnections` bounds.
         settings.flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_ITC.rawValue
             | MHD_USE_SUSPEND_RESUME.rawValue

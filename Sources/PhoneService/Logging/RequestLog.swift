@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PhoneStore
 
-/// The one line per request. `serve` formats it into one byte buffer in `LineLogHandler`'s layout
-/// and hands it to the `LogOutput` the handler writes through. Through swift-log it cost a
+/// The one line per request. `serve` formats it into one byte buffer (`LogLine`, the layout every
+/// line has) and hands it to the `LogOutput` the handler writes through. Through swift-log it cost a
 /// metadata dictionary, a merge, a sort and an interpolation per field, the largest cost of a
 /// read after the database. Elsewhere (tests, embedding) it goes through a `Logger`.
 struct RequestLog: Sendable {
@@ -34,51 +34,33 @@ struct RequestLog: Sendable {
         switch sink {
         case .lines(let output): output.append(Self.line(fields))
         case .logger(let logger):
-            var metadata: Logger.Metadata = [
-                "method": "\(fields.method)",
-                "path": "\(fields.path.truncated(toCharacters: Self.pathLimit))",
-                "status": "\(fields.status)",
-                "us": "\(fields.microseconds)",
-                "request-id": "\(fields.requestID)",
-            ]
-            if let caller = fields.caller { metadata["caller"] = "\(caller)" }
-            if fields.earlyRetry { metadata["early-retry"] = "true" }
+            var metadata: Logger.Metadata = [:]
+            for (key, value) in fields.pairs { metadata[key] = "\(value)" }
             logger.info("request", metadata: metadata)
         }
     }
 
-    /// The line `LineLogHandler` writes for `logger.info("request", metadata:)` with these fields:
-    /// keys in sorted order, values escaped the same way.
+    /// The line `LineLogHandler` writes for `logger.info("request", metadata:)` with these fields.
     static func line(_ fields: Fields, timestamp: String = Timestamp.now()) -> [UInt8] {
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        line.append(contentsOf: timestamp.utf8)
-        append(" info phone-service:", to: &line)
-        if let caller = fields.caller { field("caller", caller, to: &line) }
-        if fields.earlyRetry { field("early-retry", "true", to: &line) }
-        field("method", fields.method, to: &line)
-        field("path", fields.path.truncated(toCharacters: pathLimit), to: &line)
-        field("request-id", fields.requestID, to: &line)
-        field("status", String(fields.status), to: &line)
-        field("us", String(fields.microseconds), to: &line)
-        append(" request\n", to: &line)
-        return line
+        var line = LogLine(level: "info", timestamp: timestamp)
+        for (key, value) in fields.pairs { line.field(key, value) }
+        line.end("request")
+        return line.bytes
     }
+}
 
-    private static func field(_ key: StaticString, _ value: String, to line: inout [UInt8]) {
-        line.append(UInt8(ascii: " "))
-        line.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        line.append(UInt8(ascii: "="))
-        value.withContiguousUTF8 { bytes in
-            if LineLogHandler.needsQuotes(bytes) {
-                line.append(contentsOf: LineLogHandler.escape(String(decoding: bytes, as: UTF8.self)).utf8)
-            } else {
-                line.append(contentsOf: bytes)
-            }
-        }
-    }
-
-    private static func append(_ text: StaticString, to line: inout [UInt8]) {
-        line.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+extension RequestLog.Fields {
+    /// What the line shows, keys in sorted order (as `LineLogHandler` writes metadata).
+    var pairs: [(key: String, value: String)] {
+        var pairs: [(key: String, value: String)] = []
+        pairs.reserveCapacity(7)
+        if let caller { pairs.append(("caller", caller)) }
+        if earlyRetry { pairs.append(("early-retry", "true")) }
+        pairs.append(("method", method))
+        pairs.append(("path", path.truncated(toCharacters: RequestLog.pathLimit)))
+        pairs.append(("request-id", requestID))
+        pairs.append(("status", String(status)))
+        pairs.append(("us", String(microseconds)))
+        return pairs
     }
 }

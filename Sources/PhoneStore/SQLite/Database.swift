@@ -3,13 +3,13 @@ import Foundation
 
 /// One SQLite connection. Not `Sendable`: a connection is used by one thread at a time, which the
 /// store guarantees by handing each connection to one caller at a time.
-public final class Database {
+final class Database {
     let handle: OpaquePointer
     private var statements: [SampledText: Statement] = [:]
 
     /// Opens (creating when `create` is true) the database at `path`. Connections are opened with
     /// `SQLITE_OPEN_NOMUTEX`: the store never shares one between threads at the same time.
-    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(SQLiteError) {
+    init(path: String, create: Bool = true, readOnly: Bool = false) throws(SQLiteError) {
         _ = Self.configured
         var connection: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -49,7 +49,7 @@ public final class Database {
     }
 
     /// Runs one or more statements that return no rows we need (pragmas, DDL, transactions).
-    public func execute(_ sql: String) throws(SQLiteError) {
+    func execute(_ sql: String) throws(SQLiteError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw SQLiteError(code: rc, connection: handle, sql: sql) }
     }
@@ -64,7 +64,7 @@ public final class Database {
     }
 
     /// Runs `sql` with `values` and calls `row` for each result row.
-    public func query(_ sql: String, _ values: [SQLiteValue] = [], row: (Row) throws -> Void) throws {
+    func query(_ sql: String, _ values: [SQLiteValue] = [], row: (Row) throws -> Void) throws {
         let statement = try statement(sql)
         statement.clear()
         try statement.bind(values)
@@ -73,7 +73,7 @@ public final class Database {
     }
 
     /// Runs a statement that returns no rows.
-    public func run(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) {
+    func run(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) {
         try run(sql) { statement throws(SQLiteError) in try statement.bind(values) }
     }
 
@@ -88,14 +88,14 @@ public final class Database {
     }
 
     /// The first column of the first row, as text, or nil when there is no row.
-    public func scalarText(_ sql: String, _ values: [SQLiteValue] = []) throws -> String? {
+    func scalarText(_ sql: String, _ values: [SQLiteValue] = []) throws -> String? {
         var result: String?
         try query(sql, values) { row in if result == nil { result = row.text(0) } }
         return result
     }
 
     /// The first column of the first row, as an integer, or nil when there is no row.
-    public func scalarInt(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int64? {
+    func scalarInt(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int64? {
         var result: Int64?
         try query(sql, values) { row in if result == nil { result = row.int(0) } }
         return result
@@ -103,7 +103,7 @@ public final class Database {
 
     /// Replaces this database's content with `source`'s, page by page, with SQLite's online backup
     /// API (which takes the locks it needs, so other connections see the old or the new content).
-    public func copy(from source: Database) throws(SQLiteError) {
+    func copy(from source: Database) throws(SQLiteError) {
         guard let backup = sqlite3_backup_init(handle, "main", source.handle, "main") else {
             throw SQLiteError(code: sqlite3_errcode(handle), connection: handle, sql: nil)
         }
@@ -119,15 +119,15 @@ public final class Database {
     }
 
     /// True outside a transaction: after an error, whether SQLite rolled the transaction back.
-    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+    var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     /// Number of rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: commits when it returns, rolls back when it
     /// throws. IMMEDIATE takes the write lock up front, so a writer waits (busy_timeout) at BEGIN
     /// rather than failing with SQLITE_BUSY at its first write after reading.
-    public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
+    func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -141,14 +141,14 @@ public final class Database {
 }
 
 /// The current row of a query, valid only inside the row callback.
-public struct Row {
+struct Row {
     let statement: Statement
 
-    public func text(_ column: Int32) -> String? { statement.text(column) }
-    public func int(_ column: Int32) -> Int64 { statement.int(column) }
+    func text(_ column: Int32) -> String? { statement.text(column) }
+    func int(_ column: Int32) -> Int64 { statement.int(column) }
     /// The case of `T` named by the column's text, without making a String of it.
-    public func value<T: RawRepresentable & CaseIterable>(_ column: Int32, as type: T.Type) -> T?
+    func value<T: RawRepresentable & CaseIterable>(_ column: Int32, as type: T.Type) -> T?
     where T.RawValue == String { statement.value(column, as: type) }
-    public func blob(_ column: Int32) -> [UInt8] { statement.blob(column) }
-    public func isNull(_ column: Int32) -> Bool { statement.isNull(column) }
+    func blob(_ column: Int32) -> [UInt8] { statement.blob(column) }
+    func isNull(_ column: Int32) -> Bool { statement.isNull(column) }
 }

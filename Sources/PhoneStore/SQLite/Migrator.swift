@@ -27,7 +27,7 @@ public struct Migrator: Sendable {
 
     /// Brings `db` up to `latestVersion`; returns the versions it applied.
     @discardableResult
-    public func migrate(_ db: Database) throws -> [Int] {
+    func migrate(_ db: Database) throws -> [Int] {
         try Self.requirePhoneServiceDatabase(db)
         try db.execute(
             """

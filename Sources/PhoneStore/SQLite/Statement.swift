@@ -1,7 +1,7 @@
 import CSQLite
 
 /// A prepared statement. Owned by one `Database` and used by one thread at a time: not `Sendable`.
-public final class Statement {
+final class Statement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
     let sql: String
@@ -119,7 +119,7 @@ public final class Statement {
 }
 
 /// A value bound to a statement parameter.
-public enum SQLiteValue: Sendable, Equatable {
+enum SQLiteValue: Sendable, Equatable {
     case null
     case integer(Int64)
     case text(String)
@@ -127,6 +127,6 @@ public enum SQLiteValue: Sendable, Equatable {
 }
 
 extension SQLiteValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
+    init(stringLiteral value: String) { self = .text(value) }
+    init(integerLiteral value: Int64) { self = .integer(value) }
 }
