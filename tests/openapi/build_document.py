@@ -594,7 +594,7 @@ def health_path() -> dict:
             "get": {
                 "operationId": "health", "summary": "Health", "tags": ["operations"],
                 "description": "No version, no token. 200 when the database answers a read and yields its "
-                               "write lock. HEAD is answered too.",
+                               "write lock.",
                 "security": [],
                 "responses": {
                     "200": json_response("Healthy.", schema("health")),
@@ -602,7 +602,18 @@ def health_path() -> dict:
                     "431": ref("responses", "RequestHeaderFieldsTooLarge"),
                     "503": json_response("The database does not answer.", schema("health")),
                 },
-            }
+            },
+            "head": {
+                "operationId": "healthHead", "summary": "Health, without a body", "tags": ["operations"],
+                "description": "The same check as GET, answered without a body.",
+                "security": [],
+                "responses": {
+                    "200": {"description": "Healthy."},
+                    "413": ref("responses", "PayloadTooLarge"),
+                    "431": ref("responses", "RequestHeaderFieldsTooLarge"),
+                    "503": {"description": "The database does not answer."},
+                },
+            },
         }
     }
 

@@ -18,7 +18,7 @@ import build_document
 from build_document import DOCUMENT, EXAMPLE_UPN as ALICE, EXAMPLE_USER_ID as ALICE_ID
 from service import ALTERNATE_MOBILE, MOBILE, OFFICE
 
-METHODS = ("get", "put", "post", "delete", "patch")
+METHODS = ("get", "head", "put", "post", "delete", "patch")
 
 
 def test_document_is_valid_openapi(document):

@@ -40,7 +40,7 @@ final class Application: Sendable {
     }
 
     /// Answers `request` through `respond` (see `RequestPipeline.handle`).
-    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (@escaping HTTPServer.Answer) -> Void) {
         pipeline.handle(request, respond: respond)
     }
 

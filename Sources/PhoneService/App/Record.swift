@@ -12,7 +12,7 @@ struct Record: Sendable {
     let arrived: String
     var principal: Principal?
 
-    init(request: HTTPRequest, family: RouteFamily, journaled: Bool) {
+    init(request: HTTPRequest, journaled: Bool) {
         self.request = request
         self.response = ResponseWriter(request: request, requestID: RequestID.make())
         self.journaled = journaled

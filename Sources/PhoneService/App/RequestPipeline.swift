@@ -9,8 +9,8 @@ import PhoneStore
 /// 4. `authenticate` (Graph routes: the bearer token, verified and cached);
 /// 5. `applyControls` (Graph routes): an early retry noted, throttling, the first fault rule;
 /// 6. `dispatch`: the handler for the method, or 405 with `Allow` from the table;
-/// 7. `finish`: the answer, its journal row and its log line; a write's answer comes after its
-///    commit, with its journal row in the write's own transaction.
+/// 7. `finish`: the answer, its journal row and its log line, made on the pool thread that sends
+///    it; a write's comes after its commit, with its journal row in the write's own transaction.
 final class RequestPipeline: Sendable {
     /// Requests whose headers add up to more than this are refused [choice]: room for large tokens.
     static let maximumHeaderBytes = 16 * 1024
@@ -37,10 +37,11 @@ final class RequestPipeline: Sendable {
     }
 
     /// Answers `request` through `respond`: at once for reads and refusals, after the commit for
-    /// writes (from the thread that delivers the store's results).
-    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+    /// writes (from the thread that delivers the store's results). The answer `respond` is given is
+    /// made (rendered, journaled, logged) where the server sends it: the connection's pool thread.
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (@escaping HTTPServer.Answer) -> Void) {
         let family = RouteFamily(request.target)
-        var record = Record(request: request, family: family, journaled: family.isJournaled && store.keepsJournal)
+        var record = Record(request: request, journaled: family.isJournaled && store.keepsJournal)
         var delayMilliseconds = 0
         let outcome: HandlerOutcome
         do {
@@ -53,14 +54,14 @@ final class RequestPipeline: Sendable {
         let run: @Sendable () -> Void = { [self] in
             switch outcome {
             case .response(let answer):
-                finish(.success(answer), finished, journaled: false, respond)
+                respond { self.finish(.success(answer), finished, journaled: false) }
             case .deferred(let start):
-                start { result in self.finish(result, finished, journaled: false, respond) }
+                start { result in respond { self.finish(result, finished, journaled: false) } }
             case .queued(let write):
                 var row: QueuedWrite.JournalRow?
                 if finished.journaled { row = { status, error in finished.entry(status: status, error: error) } }
                 let journaled = row != nil
-                write.submit(row) { result in self.finish(result, finished, journaled: journaled, respond) }
+                write.submit(row) { answer in respond { self.finish(answer(), finished, journaled: journaled) } }
             }
         }
         // A fault rule's delay holds the answer (and a write) back, not the pool thread.
@@ -74,10 +75,8 @@ final class RequestPipeline: Sendable {
     /// The answer to a body over `limit` bytes, in Graph's envelope.
     func tooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
         let family = RouteFamily(request.target)
-        let record = Record(request: request, family: family, journaled: family.isJournaled && store.keepsJournal)
-        var answer: HTTPResponse?
-        finish(.failure(.bodyTooLarge(limit: limit)), record, journaled: false) { answer = $0 }
-        return answer ?? record.response.error(.bodyTooLarge(limit: limit))
+        let record = Record(request: request, journaled: family.isJournaled && store.keepsJournal)
+        return finish(.failure(.bodyTooLarge(limit: limit)), record, journaled: false)
     }
 
     /// Steps 1 to 6: everything that decides which handler answers, and runs it.
@@ -171,10 +170,9 @@ final class RequestPipeline: Sendable {
 
     /// Step 7: the answer, its journal row (unless the write's transaction carried it) and its log
     /// line. A 5xx is logged with its cause, which the client never sees.
-    private func finish(
-        _ result: Result<HTTPResponse, GraphError>, _ record: Record, journaled: Bool,
-        _ respond: (HTTPResponse) -> Void
-    ) {
+    private func finish(_ result: Result<HTTPResponse, GraphError>, _ record: Record, journaled: Bool)
+        -> HTTPResponse
+    {
         let answer: HTTPResponse
         var failure: GraphError?
         switch result {
@@ -199,6 +197,6 @@ final class RequestPipeline: Sendable {
                 microseconds: record.elapsedMicroseconds, requestID: record.response.requestID,
                 caller: record.principal.map { $0.userID ?? "app:" + $0.appID },
                 earlyRetry: record.response.facts.earlyRetry))
-        respond(answer)
+        return answer
     }
 }

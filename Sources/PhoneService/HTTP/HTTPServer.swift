@@ -8,9 +8,13 @@ import Synchronization
 final class HTTPServer: @unchecked Sendable {
     // @unchecked: `daemon` is written once in `start()` before any callback can run and cleared in
     // `stop()` after libmicrohttpd has stopped calling back; `handler` and `limits` are immutable.
+    /// Makes a request's response, on the pool thread that sends it.
+    typealias Answer = @Sendable () -> HTTPResponse
     /// Answers a request through its second argument, at once or later from another thread (a
-    /// queued write); meanwhile the connection is suspended and its pool thread serves others.
-    typealias Handler = @Sendable (HTTPRequest, @escaping @Sendable (HTTPResponse) -> Void) -> Void
+    /// queued write, once durable); meanwhile the connection is suspended and its pool thread
+    /// serves others. The answer is made when the connection's pool thread takes it up again, so
+    /// that the thread that hands results over only resumes connections.
+    typealias Handler = @Sendable (HTTPRequest, @escaping @Sendable (@escaping Answer) -> Void) -> Void
     /// Answers a body over the limit (the second argument) at once.
     typealias TooLargeHandler = @Sendable (HTTPRequest, _ limit: Int) -> HTTPResponse
 
@@ -131,8 +135,8 @@ private final class RequestState: @unchecked Sendable {
     var body: [UInt8] = []
     var tooLarge = false
     var dispatched = false
-    /// The response once there is one, and whether the connection waits suspended for it.
-    let answer = Mutex<(response: HTTPResponse?, suspended: Bool)>((nil, false))
+    /// The answer once there is one, and whether the connection waits suspended for it.
+    let answer = Mutex<(response: HTTPServer.Answer?, suspended: Bool)>((nil, false))
 }
 
 /// A connection handle for the thread that answers a suspended request. @unchecked: libmicrohttpd
@@ -188,7 +192,7 @@ private func accessHandler(
     // Called again after `MHD_resume_connection`: the answer is ready.
     if request.dispatched {
         guard let ready = request.answer.withLock({ $0.response.take() }) else { return CMicroHTTPD_YES }
-        return server.respond(ready, on: connection)
+        return server.respond(ready(), on: connection)
     }
     request.dispatched = true
 
@@ -211,14 +215,14 @@ private func accessHandler(
         }
     }
     // Answered at once (a read), or suspend until the answer comes (a queued write).
-    let ready: HTTPResponse? = request.answer.withLock { state in
+    let ready: HTTPServer.Answer? = request.answer.withLock { state in
         if let answer = state.response.take() { return answer }
         state.suspended = true
         MHD_suspend_connection(connection)
         return nil
     }
     guard let ready else { return CMicroHTTPD_YES }
-    return server.respond(ready, on: connection)
+    return server.respond(ready(), on: connection)
 }
 
 /// Refuses new connections once the server drains (`quiesce()`).

@@ -59,8 +59,10 @@ final class BatchRun: Sendable {
             return step(position + 1, done)
         }
         pipeline.handle(inner) { answer in
-            self.record(index, answer)
-            DispatchQueue.global().async { self.step(position + 1, done) }
+            DispatchQueue.global().async {
+                self.record(index, answer())
+                self.step(position + 1, done)
+            }
         }
     }
 

@@ -38,8 +38,8 @@ enum HandlerOutcome: Sendable {
                         }
                     }
                 }
-                // Rendered here, after the commit, on the thread that delivers results: never the writer.
-                store.submit(pending) { result in finish(decide(result).map(render)) }
+                // Rendered after the commit, by the pool thread that sends the answer: never the writer.
+                store.submit(pending) { result in finish { decide(result).map(render) } }
             })
     }
 }
@@ -50,5 +50,8 @@ struct QueuedWrite: Sendable {
     /// The journal row for the write's answer: its status and, for an error, the error.
     typealias JournalRow = @Sendable (_ status: Int, _ error: GraphError?) -> JournalEntry
 
-    let submit: @Sendable (_ journal: JournalRow?, _ finish: @escaping HandlerOutcome.Finish) -> Void
+    /// Makes the write's answer from its result; called where the answer is sent.
+    typealias Answer = @Sendable () -> Result<HTTPResponse, GraphError>
+
+    let submit: @Sendable (_ journal: JournalRow?, _ finish: @escaping @Sendable (@escaping Answer) -> Void) -> Void
 }
