@@ -104,7 +104,8 @@ import Testing
                 port: tenant.tlsPort, caFile: tenant.caFile, [option, "-cipher", "DEFAULT@SECLEVEL=0", "-brief"])
             #expect(shown.status != 0, "\(option) was accepted: \(shown.output)")
             #expect(!shown.output.contains("no protocols available"), "the client never offered \(option)")
-            #expect(shown.output.contains("protocol version"), "\(option): \(shown.output)")
+            // GnuTLS ends the handshake (with an alert, or by closing) instead of answering.
+            #expect(!shown.output.contains("CONNECTION ESTABLISHED"), "\(option): \(shown.output)")
         }
         let names = Set(try TLSClients.presentedNames(port: tenant.tlsPort, caFile: tenant.caFile))
         #expect(
@@ -143,7 +144,7 @@ import Testing
         let tenant = try Tenant()
         let ca = try String(contentsOfFile: tenant.caFile, encoding: .utf8)
         let presented = try TLSClients.presentedFingerprint(port: tenant.tlsPort, caFile: tenant.caFile)
-        #expect(presented.contains("Fingerprint="), presented)
+        #expect(presented.contains("Fingerprint="), "\(presented)")
         func caNow(_ port: Int) throws -> String {
             try TLSClients.curl(
                 "https://localhost:\(port)/_admin/tls/ca-cert", caFile: tenant.caFile, headers: [tenant.adminAuth]

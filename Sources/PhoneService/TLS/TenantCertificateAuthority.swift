@@ -7,7 +7,7 @@ import X509
 /// subject names the tenant, made on first use and kept in `<db>.tls/` beside the database, not in
 /// it: a reset or a snapshot restore rewrites the SQLite file and never changes what clients were
 /// told to trust. It issues the server certificate the HTTPS listener presents.
-struct TenantCertificateAuthority: Sendable {
+struct TenantCertificateAuthority {
     let store: TLSDirectory
     let certificate: Certificate
     let key: P256.Signing.PrivateKey
@@ -104,7 +104,7 @@ struct TenantCertificateAuthority: Sendable {
             saved.leaf.issuer == certificate.subject,
             certificate.publicKey.isValidSignature(saved.leaf.signature, for: saved.leaf),
             saved.names == Set(names.map(\.generalName)),
-            saved.leaf.notValidAfter - now > Self.renewBefore
+            saved.leaf.notValidAfter.timeIntervalSince(now) > Self.renewBefore
         {
             return (saved, false)
         }
@@ -139,7 +139,7 @@ struct TenantCertificateAuthority: Sendable {
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
             notValidBefore: now - Self.backdating, notValidAfter: now + Self.serverValidity,
             issuer: certificate.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: extensions, issuerPrivateKey: Certificate.PrivateKey(key))
+            extensions: extensions, issuerPrivateKey: Certificate.PrivateKey(self.key))
         let leafPEM = try leaf.serializeAsPEM().pemString
         do {
             return try ServerIdentity(
