@@ -84,7 +84,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PhoneServiceTests",
-            dependencies: ["PhoneService", "PhoneStore", "TestSupport"],
+            dependencies: [
+                "PhoneService", "PhoneStore", "TestSupport", .product(name: "X509", package: "swift-certificates"),
+            ],
             path: "Tests/PhoneServiceTests",
             swiftSettings: strict
         ),
