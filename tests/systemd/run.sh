@@ -697,6 +697,12 @@ test_https_socket() {
     local status
     status=$(prop phone-service.service StatusText)
     check "STATUS names both ($status)" grep -q 'https://' <<<"$status"
+    # The service lets go of systemd's sockets without shutting them down.
+    sctl stop phone-service.service
+    check "stopping only the service leaves both sockets listening" equals \
+        "$(prop phone-service.socket ActiveState)/$(prop phone-service-tls.socket ActiveState)" active/active
+    check "and the next HTTPS connection starts it again" \
+        equals "$(https_status "$WORK/tenant-ca.pem" /healthz)" 200
 }
 run_test "https: both sockets, HTTPS by FileDescriptorName, the tenant CA's certificate" test_https_socket
 

@@ -159,10 +159,17 @@ final class HTTPServer: @unchecked Sendable {
 
     /// Stops the daemon: it waits for its threads, closes its connections and the listening
     /// socket (under socket activation systemd keeps its own, so clients queue for the next start).
+    ///
+    /// The listening socket is taken back first (`MHD_quiesce_daemon`, safe here: the workers poll,
+    /// and it runs once they are told to stop) and closed here: `MHD_stop_daemon` would otherwise
+    /// `shutdown(2)` it, which also shuts systemd's copy under socket activation, and the socket
+    /// unit then fails ("Got POLLHUP on a listening socket") and activates the service no more.
     func stop() {
         guard let daemon else { return }
         draining.store(true, ordering: .releasing)
+        let listener = MHD_quiesce_daemon(daemon)
         MHD_stop_daemon(daemon)
+        if listener >= 0 { close(listener) }
         self.daemon = nil
     }
 
