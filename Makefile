@@ -7,9 +7,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 BIN = .build/$(CONFIG)/phone-service
-DEB_PACKAGES = libmicrohttpd-dev libsqlite3-dev sqlite3 curl pkg-config
+DEB_PACKAGES = libmicrohttpd-dev libgnutls28-dev libsqlite3-dev sqlite3 curl openssl pkg-config
 BENCH_PACKAGES = wrk gcc libc6-dev
 LISTEN ?= 127.0.0.1:8080
+TLS_LISTEN ?= 127.0.0.1:8443
 DEMO_DB ?= demo/phone-service.db
 
 VENV ?= .venv
@@ -32,7 +33,7 @@ BINDIR ?= $(PREFIX)/bin
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/phone-service
 DESTDIR ?=
-UNITS = phone-service.service phone-service.socket
+UNITS = phone-service.service phone-service.socket phone-service-tls.socket
 
 ## deps: install the Debian packages phone-service builds and runs with (root, or sudo).
 deps:
@@ -49,9 +50,10 @@ build: deps
 release:
 	$(MAKE) build CONFIG=release
 
-## run: build, create a demo tenant (an admin and a plain user), print tokens and a curl, serve.
+## run: build, create a demo tenant (an admin and a plain user), print tokens, a curl and how to
+## trust the tenant's CA, serve HTTP on LISTEN and HTTPS on TLS_LISTEN.
 run: build
-	DB=$(DEMO_DB) LISTEN=$(LISTEN) BIN=$(BIN) scripts/demo.sh
+	DB=$(DEMO_DB) LISTEN=$(LISTEN) TLS_LISTEN=$(TLS_LISTEN) BIN=$(BIN) scripts/demo.sh
 
 ## test: format lint, warnings-as-errors build, every test suite, the Python and systemd tests, a
 ## bounded fuzz run, and the test suites again under AddressSanitizer and LeakSanitizer.

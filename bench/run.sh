@@ -10,6 +10,9 @@
 #   update  PATCH the mobile's number of a random user
 #   cycle   create then delete a mobile, over a pool of users, never two requests for one user
 #   mix     45% list, 45% get, 10% update
+# With BENCH_TLS=1 (the default), "list over HTTPS": the list scenario against the service's HTTPS
+# port (wrk keeps its connections alive, so this is the per-request cost of TLS), reported as a
+# ratio to the plain list, and what a full handshake costs (openssl s_time, new sessions).
 # The service is restarted for every scenario, so each row's peak RSS (VmHWM) is its own.
 # Then: list on a database of 1,000 users and of 1,000,000 users, and (BENCH_LONG=1) RSS before
 # and after a million list requests. Prints one markdown report (also left in $BENCH_OUT).
@@ -23,6 +26,7 @@
 #   BENCH_SERVE_ARGS []           more arguments for `phone-service serve`
 #   BENCH_WRK_THREADS [2]         wrk -t
 #   BENCH_SCALE [1]               0 skips the 1k / 1M users list comparison
+#   BENCH_TLS [1]                 0 skips the list over HTTPS
 #   BENCH_SCALE_USERS ["1000 1000000"]
 #   BENCH_LONG [0]                1 runs the flat-RSS check (BENCH_LONG_REQUESTS list requests)
 #   BENCH_LONG_REQUESTS [1000000]
@@ -48,6 +52,7 @@ durability=${BENCH_DURABILITY:-full}
 read -r -a serve_args <<<"${BENCH_SERVE_ARGS:-}"
 wrk_threads=${BENCH_WRK_THREADS:-2}
 scale=${BENCH_SCALE:-1}
+tls=${BENCH_TLS:-1}
 read -r -a scale_users <<<"${BENCH_SCALE_USERS:-1000 1000000}"
 long=${BENCH_LONG:-0}
 long_requests=${BENCH_LONG_REQUESTS:-1000000}
@@ -172,8 +177,10 @@ start_service() {
     for attempt in 1 2 3 4 5; do
         port=$((port_low + RANDOM % (port_high - port_low)))
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+        local tls_args=()
+        if [ -n "${svc_tls_port:-}" ]; then tls_args=(--tls-listen "127.0.0.1:$svc_tls_port"); fi
         "$BIN" serve --db "$db" --listen "127.0.0.1:$port" --durability "$durability" \
-            ${serve_args[@]+"${serve_args[@]}"} 2>>"$svc_log" &
+            ${tls_args[@]+"${tls_args[@]}"} ${serve_args[@]+"${serve_args[@]}"} 2>>"$svc_log" &
         svc_pid=$!
         local waited=0
         while kill -0 "$svc_pid" 2>/dev/null; do
@@ -229,7 +236,7 @@ run_wrk() {
     local script=$1 ids=$2 conns=$3 duration=$4 name=$5 raw
     raw=$out/raw/$name.txt
     BENCH_TOKEN=$token wrk -t"$wrk_threads" -c"$conns" -d"${duration}s" --latency \
-        -s "$lua/$script.lua" "http://127.0.0.1:$port" -- "$ids" "$wrk_threads" >"$raw" 2>&1 ||
+        -s "$lua/$script.lua" "${wrk_base:-http://127.0.0.1:$port}" -- "$ids" "$wrk_threads" >"$raw" 2>&1 ||
         die "wrk failed ($raw): $(tail -n 3 "$raw")"
     local line
     line=$(grep '^BENCH-RESULT ' "$raw" | tail -n 1) || die "no BENCH-RESULT line in $raw"
@@ -341,6 +348,30 @@ for c in "${conn_list[@]}"; do
     done
 done
 
+# The list over HTTPS (keep-alive), beside the plain list; and full handshakes from one client.
+if [ "$tls" = 1 ]; then
+    for c in "${conn_list[@]}"; do
+        svc_tls_port=$((port_low + RANDOM % (port_high - port_low)))
+        start_service "$db" "list-tls-c$c"
+        log "list over HTTPS, $c connections"
+        wrk_base="https://127.0.0.1:$svc_tls_port"
+        run_wrk list "$work/users.ids" "$c" "$secs" "list-tls-c$c"
+        wrk_base=
+        hwm=$(rss_kb VmHWM)
+        if [ "$c" = "${conn_list[0]}" ] && command -v openssl >/dev/null; then
+            # "N connections in T real seconds": handshakes (and a close) one after another.
+            handshakes=$(openssl s_time -connect "127.0.0.1:$svc_tls_port" -new -time 5 2>/dev/null |
+                awk '/connections in .* real seconds/ {printf "%.0f", $1 / $4}')
+            if [ -n "$handshakes" ] && [ "$handshakes" -gt 0 ]; then
+                notes+=("TLS: $handshakes full handshakes/s from one client (openssl s_time -new, ECDSA P-256), about $((1000000 / handshakes)) µs each; requests on a kept-alive connection cost only record encryption (the list-tls rows)")
+            fi
+        fi
+        stop_service
+        svc_tls_port=
+        record service list-tls "$c" "$hwm"
+    done
+fi
+
 # List on a small and a large database (cached; served in place: the run only reads).
 if [ "$scale" = 1 ]; then
     for n in "${scale_users[@]}"; do
@@ -422,9 +453,11 @@ cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
                 else if (sc[i] == "create") vs = ratio(rps[i], f) " full, " ratio(rps[i], nm) " normal"
                 else vs = ratio(rps[i], f) " full"
                 if (l == "") vs = "n/a"
+                if (sc[i] == "list-tls") vs = (("list", c[i]) in svc) ? ratio(rps[i], rps[svc["list", c[i]]]) " plain list" : "n/a"
             }
             if (kind[i] == "scale") vs = (ref["list", c[i]] == "") ? "n/a" : ratio(rps[i], ref["list", c[i]]) " list"
             name = sc[i]
+            if (sc[i] == "list-tls") name = "list over HTTPS"
             if (kind[i] == "reference") name = "reference " sc[i]
             if (kind[i] == "scale") { split(sc[i], parts, "-"); name = "list, " parts[2] " users" }
             printf "| %s | %s | %.0f | %s | %s | %s | %s | %s |\n", name, c[i], rps[i], ms(p50[i]), ms(p99[i]), err[i], vs, mb(hwm[i])
@@ -457,14 +490,14 @@ cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
         printf "- %s no errors (non-2xx and socket errors, every service run): %d\n", verdict(total == 0), total
         worst_r = -1; worst_w = -1
         for (i = 1; i <= n; i++) {
-            if (kind[i] != "service" || c[i] != 32) continue
+            if (kind[i] != "service" || c[i] != 32 || sc[i] == "list-tls") continue
             if (sc[i] == "list" || sc[i] == "list-one" || sc[i] == "get") { if (p99[i] > worst_r) { worst_r = p99[i]; wr = sc[i] } }
             else if (p99[i] > worst_w) { worst_w = p99[i]; ww = sc[i] }
         }
         if (worst_r >= 0) printf "- %s p99 of reads (list, list-one, get) at 32 connections < 10 ms: worst %.2f ms (%s)\n", verdict(worst_r < 10000), worst_r / 1000, wr
         if (worst_w >= 0) printf "- %s p99 of writes (create, update, cycle, mix) at 32 connections < 30 ms: worst %.2f ms (%s)\n", verdict(worst_w < 30000), worst_w / 1000, ww
         peak = -1
-        for (i = 1; i <= n; i++) if (kind[i] == "service" && c[i] == 256 && hwm[i] > peak) { peak = hwm[i]; pk = sc[i] }
+        for (i = 1; i <= n; i++) if (kind[i] == "service" && sc[i] != "list-tls" && c[i] == 256 && hwm[i] > peak) { peak = hwm[i]; pk = sc[i] }
         if (peak >= 0) printf "- %s peak RSS at 256 connections < 64 MB: %.1f MB (%s)\n", verdict(peak < 65536), peak / 1024, pk
         small = ""; large = ""
         for (k in scl) { split(k, parts, "-"); if (small == "" || parts[2] + 0 < small + 0) small = parts[2]; if (large == "" || parts[2] + 0 > large + 0) large = parts[2] }

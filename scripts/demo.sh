@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Creates a demo tenant (once), prints tokens and a curl that works, then serves.
-# Environment: DB (database file), LISTEN (HOST:PORT), BIN (the phone-service binary).
+# Creates a demo tenant (once), prints tokens, a curl that works and how to trust the tenant's CA,
+# then serves HTTP and HTTPS.
+# Environment: DB (database file), LISTEN (HOST:PORT for HTTP), TLS_LISTEN (HOST:PORT for HTTPS;
+# empty for none), BIN (the phone-service binary).
 set -euo pipefail
 DB=${DB:-demo/phone-service.db}
 LISTEN=${LISTEN:-127.0.0.1:8080}
+TLS_LISTEN=${TLS_LISTEN-127.0.0.1:8443}
 BIN=${BIN:-.build/debug/phone-service}
 mkdir -p "$(dirname "$DB")"
 
@@ -22,6 +25,9 @@ ADMIN_TOKEN=$("$BIN" token --db "$DB" --user "$ADMIN" \
 USER_TOKEN=$("$BIN" token --db "$DB" --user "$USER" --scopes "UserAuthenticationMethod.ReadWrite" --expires 86400)
 ADMIN_KEY=$("$BIN" admin-key --db "$DB")
 BASE="http://$LISTEN"
+# The tenant's CA (made on first use, kept beside the database): what HTTPS clients trust.
+CA_FILE="$(cd "$(dirname "$DB")" && pwd)/ca.pem"
+"$BIN" tls ca-cert --db "$DB" >"$CA_FILE"
 
 cat <<TEXT
 
@@ -44,7 +50,21 @@ curl -s -X POST "$BASE/v1.0/users/alice%40contoso.com/authentication/phoneMethod
   -d '{"phoneNumber": "+1 2065555555", "phoneType": "mobile"}'
 curl -s "$BASE/v1.0/users/alice%40contoso.com/authentication/phoneMethods" -H "Authorization: Bearer \$TOKEN"
 curl -s "$BASE/_admin/users" -H "Authorization: Bearer \$ADMIN_KEY"
-
-Serving on $BASE (Ctrl-C stops).
 TEXT
-exec "$BIN" serve --db "$DB" --listen "$LISTEN"
+if [ -n "$TLS_LISTEN" ]; then
+    TLS_PORT=${TLS_LISTEN##*:}
+    cat <<TEXT
+
+HTTPS (for SDKs, which refuse to send tokens over plain HTTP) is on https://localhost:$TLS_PORT,
+with a certificate from the tenant's own CA, $CA_FILE. Trust it in the client's shell:
+export SSL_CERT_FILE=$CA_FILE        # Python (ssl, httpx), .NET on Linux, OpenSSL-based tools
+export REQUESTS_CA_BUNDLE=$CA_FILE   # Python requests
+export NODE_EXTRA_CA_CERTS=$CA_FILE  # Node.js
+curl -s --cacert $CA_FILE https://localhost:$TLS_PORT/v1.0/users/alice%40contoso.com/authentication/phoneMethods \\
+  -H "Authorization: Bearer \$TOKEN"
+(.NET, Java, PowerShell: docs/trusting-the-ca.md.)
+TEXT
+fi
+echo
+echo "Serving on $BASE${TLS_LISTEN:+ and https://localhost:${TLS_LISTEN##*:}} (Ctrl-C stops)."
+exec "$BIN" serve --db "$DB" --listen "$LISTEN" --tls-listen "$TLS_LISTEN"

@@ -19,6 +19,11 @@ typedef struct CMicroHTTPD_Settings {
     unsigned int perIPConnectionLimit;
     unsigned int connectionTimeoutSeconds;
     size_t connectionMemoryLimit;
+    /// TLS, when all three are set (and flags has MHD_USE_TLS): the certificate chain and the
+    /// private key in PEM, and a GnuTLS priority string. NULL for plain HTTP.
+    const char *tlsCertificate;
+    const char *tlsKey;
+    const char *tlsPriorities;
 } CMicroHTTPD_Settings;
 
 // libmicrohttpd's enum constants do not always import into Swift by name; these do.
@@ -38,12 +43,29 @@ static size_t CMicroHTTPD_keepEscaped(void *cls, struct MHD_Connection *c, char 
     return n;
 }
 
+/// Whether this libmicrohttpd was built with TLS (GnuTLS).
+static inline int CMicroHTTPD_supportsTLS(void) {
+    return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
+static const unsigned int CMicroHTTPD_USE_TLS = MHD_USE_TLS;
+
 static inline struct MHD_Daemon *CMicroHTTPD_start(
     const CMicroHTTPD_Settings *s,
     MHD_AcceptPolicyCallback accept, void *acceptContext,
     MHD_AccessHandlerCallback handler, void *handlerContext,
     MHD_RequestCompletedCallback completed, void *completedContext)
 {
+    // The TLS options travel in an array, so that a plain daemon gets none of them. libmicrohttpd
+    // hands the strings to GnuTLS during MHD_start_daemon, which keeps its own copies.
+    struct MHD_OptionItem tls[] = {
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)s->tlsCertificate },
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)s->tlsKey },
+        { MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)s->tlsPriorities },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    struct MHD_OptionItem none[] = { { MHD_OPTION_END, 0, NULL } };
+    int useTLS = s->tlsCertificate != NULL && s->tlsKey != NULL && s->tlsPriorities != NULL;
     return MHD_start_daemon(
         s->flags, 0, accept, acceptContext, handler, handlerContext,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listenFD,
@@ -54,6 +76,7 @@ static inline struct MHD_Daemon *CMicroHTTPD_start(
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->connectionMemoryLimit,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
         MHD_OPTION_UNESCAPE_CALLBACK, CMicroHTTPD_keepEscaped, NULL,
+        MHD_OPTION_ARRAY, useTLS ? tls : none,
         MHD_OPTION_END);
 }
 

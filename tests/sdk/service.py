@@ -30,7 +30,8 @@ OFFICE = "e37fc753-ff3b-4958-9484-eaa9425c82bc"
 
 ADMIN_SCOPES = "UserAuthenticationMethod.ReadWrite.All Policy.ReadWrite.AuthenticationMethod"
 
-_ADDRESS = re.compile(r"address=(127\.0\.0\.1:\d+)")
+_ADDRESS = re.compile(r"address=(127\.0\.0\.\d+:\d+) .*scheme=http ")
+_TLS_ADDRESS = re.compile(r"address=(127\.0\.0\.\d+:\d+) .*scheme=https ")
 
 
 def _terminate_with_parent() -> None:
@@ -50,6 +51,7 @@ class PhoneService:
         self.log_path = folder / "serve.log"
         self.process: subprocess.Popen | None = None
         self.address = ""
+        self.tls_address = ""
 
     # The command line ---------------------------------------------------------------------------
 
@@ -101,11 +103,12 @@ class PhoneService:
 
     # The server ---------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Serves on a free port; returns once /healthz answers 200 (stopping it on failure)."""
+    def start(self, *extra: str, listen: str = "127.0.0.1:0") -> None:
+        """Serves on a free port (and HTTPS too with `--tls-listen` in `extra`); returns once
+        /healthz answers 200 (stopping it on failure)."""
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [str(BINARY), "serve", "--db", str(self.db), "--listen", "127.0.0.1:0"],
+                [str(BINARY), "serve", "--db", str(self.db), "--listen", listen, *extra],
                 stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_terminate_with_parent)
         try:
             self._wait_until_ready()
@@ -116,9 +119,12 @@ class PhoneService:
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            match = _ADDRESS.search(self.log_path.read_text(errors="replace"))
-            if match:
+            text = self.log_path.read_text(errors="replace")
+            match = _ADDRESS.search(text)
+            tls = _TLS_ADDRESS.search(text)
+            if match and (tls or "--tls-listen" not in self.process.args):
                 self.address = match.group(1)
+                self.tls_address = tls.group(1) if tls else ""
                 break
             if self.process.poll() is not None:
                 raise RuntimeError(f"phone-service exited early: {self.log_path.read_text()}")

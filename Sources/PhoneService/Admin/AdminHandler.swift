@@ -10,12 +10,17 @@ struct AdminHandler: Sendable {
     let administration: TenantAdministration
     let snapshots: SnapshotDirectory
     let controls: TestControls
+    /// The tenant CA's certificate in PEM; nil when HTTPS presents the operator's certificate.
+    let certificateAuthorityPEM: String?
 
-    init(store: PhoneStore, snapshots: SnapshotDirectory, controls: TestControls) {
+    init(
+        store: PhoneStore, snapshots: SnapshotDirectory, controls: TestControls, certificateAuthorityPEM: String? = nil
+    ) {
         self.store = store
         self.administration = TenantAdministration(store: store)
         self.snapshots = snapshots
         self.controls = controls
+        self.certificateAuthorityPEM = certificateAuthorityPEM
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
@@ -47,6 +52,7 @@ struct AdminHandler: Sendable {
         add("DELETE", "/faults/{id}", removeFault)
         add("GET", "/throttling", getThrottling)
         add("PUT", "/throttling", setThrottling)
+        add("GET", "/tls/ca-cert", caCertificate)
     }
 
     // MARK: Users and groups
@@ -243,6 +249,21 @@ struct AdminHandler: Sendable {
         let settings = try ThrottleBody.parse(call.request)
         controls.throttle.configure(settings)
         return .response(call.response.json(status: 200, value: ThrottleBody.value(settings)))
+    }
+
+    // MARK: TLS
+
+    /// The tenant CA's certificate, PEM, for clients to trust (`phone-service tls ca-cert` prints it too).
+    func caCertificate(_ call: Call) throws -> HandlerOutcome {
+        guard let certificateAuthorityPEM else {
+            throw GraphError(
+                status: 404, code: "itemNotFound",
+                message:
+                    "This service presents the operator's own certificate (--tls-cert); trust that certificate's CA.")
+        }
+        return .response(
+            call.response.json(
+                status: 200, body: Array(certificateAuthorityPEM.utf8), contentType: "application/x-pem-file"))
     }
 
     // MARK: Bodies

@@ -16,10 +16,11 @@ final class Application: Sendable {
 
     /// `snapshots`: where the admin API keeps named snapshots; next to the database by default.
     /// `requestLog`: where the line per request goes; through `logger` by default. `faults`: the
-    /// fault plan (tests give it a clock of their own).
+    /// fault plan (tests give it a clock of their own). `certificateAuthorityPEM`: the tenant CA's
+    /// certificate, which the admin API hands out (nil when HTTPS uses the operator's certificate).
     init(
         store: PhoneStore, logger: Logger, requestLog: RequestLog? = nil, snapshots: String? = nil,
-        faults: FaultPlan = FaultPlan()
+        faults: FaultPlan = FaultPlan(), certificateAuthorityPEM: String? = nil
     ) {
         self.store = store
         let controls = TestControls(faults: faults, throttle: Throttle(), retries: RetryTracker())
@@ -31,7 +32,9 @@ final class Application: Sendable {
             BatchHandler().register(in: &routes, version: version)
         }
         AdminHandler(
-            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"), controls: controls
+            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"),
+            controls: controls,
+            certificateAuthorityPEM: certificateAuthorityPEM
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
         pipeline = RequestPipeline(

@@ -4,17 +4,22 @@ import Foundation
 import Logging
 import PhoneStore
 
-/// `phone-service serve`: opens the database and serves the API until SIGTERM or SIGINT, then
-/// drains in-flight requests, checkpoints the WAL and exits 0. Speaks systemd's notification
-/// protocol when `$NOTIFY_SOCKET` is set and takes a socket from systemd (`LISTEN_FDS`).
+/// `phone-service serve`: opens the database and serves the API over HTTP, HTTPS or both until
+/// SIGTERM or SIGINT, then drains in-flight requests, checkpoints the WAL and exits 0. Speaks
+/// systemd's notification protocol when `$NOTIFY_SOCKET` is set and takes its sockets from systemd
+/// (`LISTEN_FDS`; one named `https` by `FileDescriptorName=` serves HTTPS).
 struct Serve: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the Graph API on HOST:PORT.")
+    static let configuration = CommandConfiguration(abstract: "Serve the Graph API on HOST:PORT, over HTTP and HTTPS.")
 
     @OptionGroup var database: DatabaseOptions
     @Option(
-        help: "Address to listen on: HOST:PORT, [IPv6]:PORT; port 0 picks a free port. Ignored under socket activation."
+        help: """
+            Serve plain HTTP on HOST:PORT or [IPv6]:PORT; port 0 picks a free port; empty: no plain HTTP \
+            (default 127.0.0.1:8080 unless --tls-listen is given). Ignored under socket activation.
+            """
     )
-    var listen: String = "127.0.0.1:8080"
+    var listen: String?
+    @OptionGroup var tls: TLSOptions
     @Option(help: "HTTP worker threads (default: the number of cores, at least 2).") var threads: Int?
     @Option(name: .customLong("max-connections"), help: "Connections open at once.") var maxConnections = 1000
     @Option(name: .customLong("max-connections-per-ip"), help: "Connections from one address.")
@@ -35,7 +40,20 @@ struct Serve: ParsableCommand {
         case on, off
     }
 
+    static let defaultListen = "127.0.0.1:8080"
+    /// The name a socket unit gives its HTTPS socket (`FileDescriptorName=https`).
+    static let httpsSocketName = "https"
+
+    /// The plain HTTP address: `--listen`, or the default when neither address is given.
+    var plainAddress: String? {
+        guard let listen else { return tls.listenAddress == nil ? Self.defaultListen : nil }
+        return listen.isEmpty ? nil : listen
+    }
+
     func validate() throws {
+        guard plainAddress != nil || tls.listenAddress != nil else {
+            throw ValidationError("nothing to serve: give --listen, --tls-listen or both")
+        }
         guard (threads ?? 1) >= 1, maxConnections >= 1, maxConnectionsPerIP >= 1, connectionTimeout >= 1 else {
             throw ValidationError("thread, connection and timeout settings must be at least 1")
         }
@@ -79,38 +97,75 @@ struct Serve: ParsableCommand {
                 Data("phone-service: error: '\(database.db)' fails PRAGMA quick_check\n".utf8))
             throw ExitCode.failure
         }
-        let socket: ListenSocket
-        if let fd = SystemdNotifier.activationSocket() {
-            socket = ListenSocket.inherited(fd: fd)
-        } else {
-            socket = try cliStep { try ListenSocket.bind(listen) }
+        let sockets = try listenSockets()
+        // Every certificate is checked before any socket is served: a bad one is one line and exit 1.
+        var https: TLSOptions.Resolved?
+        if sockets.contains(where: { $0.tls }) { https = try cliStep { try tls.resolve(store: store) } }
+        // The tenant's CA is made even without HTTPS, so that the admin API can always hand it out;
+        // with the operator's certificate there is none to hand out.
+        var authority = https?.authority
+        if https == nil {
+            authority = try cliStep {
+                try TenantCertificateAuthority.loadOrCreate(databasePath: store.path, tenantID: store.tenant.id)
+            }
         }
         let application = Application(
-            store: store, logger: logger, requestLog: RequestLog(sink: .lines(output)), snapshots: snapshots)
-        let server = HTTPServer(
-            socket: socket, limits: limits, handler: { application.handle($0, respond: $1) },
-            tooLarge: application.tooLarge)
-        try cliStep { try server.start() }
-        logger.notice(
-            "listening",
-            metadata: [
-                "address": "\(socket.displayAddress)", "db": "\(database.db)", "tenant": "\(store.tenant.id)",
-                "durability": "\(database.durability.rawValue)", "schema": "\(store.schemaVersion)",
-            ])
-        systemd.notify("READY=1\nSTATUS=serving on \(socket.displayAddress), schema \(store.schemaVersion)")
+            store: store, logger: logger, requestLog: RequestLog(sink: .lines(output)), snapshots: snapshots,
+            certificateAuthorityPEM: authority?.certificatePEM)
+        let servers = sockets.map { socket in
+            HTTPServer(
+                socket: socket.socket, limits: limits, tls: socket.tls ? https?.identity.tls : nil,
+                handler: { application.handle($0, respond: $1) }, tooLarge: application.tooLarge)
+        }
+        if let https {
+            logger.notice(
+                "tls certificate",
+                metadata: [
+                    "source": "\(https.source)", "names": "\(https.identity.nameList.joined(separator: ","))",
+                    "not-after": "\(Timestamp.format(https.identity.leaf.notValidAfter))",
+                    "ca": "\(https.authority?.store.file(TLSDirectory.caCertificate) ?? "operator's")",
+                ])
+        }
+        // All or nothing: a listener that cannot start stops those already started.
+        var started: [HTTPServer] = []
+        for server in servers {
+            do {
+                try server.start()
+                started.append(server)
+            } catch {
+                for running in started { running.stop() }
+                FileHandle.standardError.write(
+                    Data("phone-service: error: \(server.socket.displayAddress): \(error.description)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+        for server in servers {
+            logger.notice(
+                "listening",
+                metadata: [
+                    "address": "\(server.socket.displayAddress)", "scheme": "\(server.scheme)", "db": "\(database.db)",
+                    "tenant": "\(store.tenant.id)", "durability": "\(database.durability.rawValue)",
+                    "schema": "\(store.schemaVersion)",
+                ])
+        }
+        let addresses = servers.map { $0.tls == nil ? $0.socket.displayAddress : "https://" + $0.socket.displayAddress }
+        systemd.notify(
+            "READY=1\nSTATUS=serving on \(addresses.joined(separator: " and ")), schema \(store.schemaVersion)")
         let watchdog = Watchdog(store: store, notifier: systemd, logger: logger)
         watchdog.start()
 
         var received: Int32 = 0
         sigwait(&signals, &received)
         let signal = received == SIGTERM ? "SIGTERM" : "SIGINT"
-        logger.notice("stopping", metadata: ["signal": "\(signal)", "in-flight": "\(server.requestsInFlight)"])
+        var inFlight: Int { servers.reduce(0) { $0 + $1.requestsInFlight } }
+        logger.notice("stopping", metadata: ["signal": "\(signal)", "in-flight": "\(inFlight)"])
         systemd.notify("STOPPING=1\nSTATUS=draining")
         watchdog.stop()
-        server.quiesce()
-        let drained = server.drain(timeout: drainTimeout)
-        logger.notice("drained", metadata: ["complete": "\(drained)", "in-flight": "\(server.requestsInFlight)"])
-        server.stop()
+        for server in servers { server.quiesce() }
+        let deadline = Date().addingTimeInterval(drainTimeout)
+        let drained = servers.allSatisfy { $0.drain(timeout: max(0, deadline.timeIntervalSinceNow)) }
+        logger.notice("drained", metadata: ["complete": "\(drained)", "in-flight": "\(inFlight)"])
+        for server in servers { server.stop() }
         do {
             // Entries of the last reads wait in memory; writes' entries are committed already.
             try store.flushJournal()
@@ -123,6 +178,23 @@ struct Serve: ParsableCommand {
             logger.warning("checkpoint failed", metadata: ["error": "\(error)"])
         }
         logger.notice("stopped")
+    }
+
+    /// The sockets to serve, each marked HTTPS or not: systemd's when socket-activated (the one
+    /// named `https` speaks TLS), otherwise bound here from `--listen` and `--tls-listen`.
+    private func listenSockets() throws -> [(socket: ListenSocket, tls: Bool)] {
+        let inherited = SystemdNotifier.activationSockets()
+        if !inherited.isEmpty {
+            return inherited.map { (socket: ListenSocket.inherited(fd: $0.fd), tls: $0.name == Self.httpsSocketName) }
+        }
+        var sockets: [(socket: ListenSocket, tls: Bool)] = []
+        if let plainAddress {
+            sockets.append((socket: try cliStep { try ListenSocket.bind(plainAddress) }, tls: false))
+        }
+        if let address = tls.listenAddress {
+            sockets.append((socket: try cliStep { try ListenSocket.bind(address) }, tls: true))
+        }
+        return sockets
     }
 
     private var limits: HTTPServer.Limits {

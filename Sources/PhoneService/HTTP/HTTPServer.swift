@@ -3,8 +3,9 @@ import Foundation
 import Synchronization
 
 /// The HTTP front end: libmicrohttpd with a thread pool over poll(2), keep-alive, and explicit
-/// limits. This is the only file that talks to libmicrohttpd. Each request is gathered in full
-/// (body up to `Limits.maximumBodySize`) and handed to `handler` on the pool thread that read it.
+/// limits, speaking plain HTTP or, with `tls`, HTTPS through libmicrohttpd's own TLS (GnuTLS).
+/// This is the only file that talks to libmicrohttpd. Each request is gathered in full (body up
+/// to `Limits.maximumBodySize`) and handed to `handler` on the pool thread that read it.
 final class HTTPServer: @unchecked Sendable {
     // @unchecked: `daemon` is written once in `start()` before any callback can run and cleared in
     // `stop()` after libmicrohttpd has stopped calling back; `handler` and `limits` are immutable.
@@ -29,8 +30,24 @@ final class HTTPServer: @unchecked Sendable {
         var maximumBodySize: Int = 64 * 1024
     }
 
+    /// What a server speaking HTTPS presents: its certificate chain (leaf first) and private key,
+    /// both PEM. The handshake and every record are GnuTLS's, on the pool threads.
+    struct TLS: Sendable {
+        var certificateChainPEM: String
+        var privateKeyPEM: String
+        /// TLS 1.3 and 1.2 only; AEAD ciphers with ECDHE key exchange; no SHA-1 signatures; the
+        /// server's order first (`gnutls-cli --priority STRING -l` lists what it allows).
+        var priorities = TLS.modernPriorities
+
+        static let modernPriorities =
+            "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305"
+            + ":-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:-SIGN-RSA-SHA1:-SIGN-ECDSA-SHA1:%SERVER_PRECEDENCE"
+    }
+
     let socket: ListenSocket
     let limits: Limits
+    /// HTTPS when set, plain HTTP otherwise.
+    let tls: TLS?
     let handler: Handler
     /// Answers a body over `maximumBodySize`, built by the application (its error envelope).
     let tooLarge: TooLargeHandler
@@ -40,16 +57,35 @@ final class HTTPServer: @unchecked Sendable {
     /// Set by `quiesce()`: responses carry `Connection: close` so keep-alive clients move on.
     fileprivate let draining = Atomic<Bool>(false)
 
-    init(socket: ListenSocket, limits: Limits, handler: @escaping Handler, tooLarge: @escaping TooLargeHandler) {
+    init(
+        socket: ListenSocket, limits: Limits, tls: TLS? = nil, handler: @escaping Handler,
+        tooLarge: @escaping TooLargeHandler
+    ) {
         self.socket = socket
         self.limits = limits
+        self.tls = tls
         self.handler = handler
         self.tooLarge = tooLarge
     }
 
+    /// The scheme clients use: "https" or "http".
+    var scheme: String { tls == nil ? "http" : "https" }
+
     enum Failure: Error, CustomStringConvertible {
         case startFailed
-        var description: String { "libmicrohttpd could not start on the listening socket" }
+        case tlsUnsupported
+        case tlsStartFailed
+
+        var description: String {
+            switch self {
+            case .startFailed: "libmicrohttpd could not start on the listening socket"
+            case .tlsUnsupported:
+                "this libmicrohttpd was built without TLS support (MHD_FEATURE_TLS); install Debian's libmicrohttpd12"
+                    + " (built with GnuTLS) to serve HTTPS"
+            case .tlsStartFailed:
+                "libmicrohttpd could not start HTTPS: GnuTLS refused the certificate, the key or the priority string"
+            }
+        }
     }
 
     func start() throws(Failure) {
@@ -67,6 +103,29 @@ final class HTTPServer: @unchecked Sendable {
         settings.perIPConnectionLimit = UInt32(limits.maximumConnectionsPerIP)
         settings.connectionTimeoutSeconds = UInt32(limits.connectionTimeoutSeconds)
         settings.connectionMemoryLimit = limits.connectionMemoryLimit
+        guard let tls else {
+            daemon = try launch(&settings)
+            return
+        }
+        guard CMicroHTTPD_supportsTLS() != 0 else { throw .tlsUnsupported }
+        settings.flags |= CMicroHTTPD_USE_TLS
+        // GnuTLS copies the certificate, key and priorities while the daemon starts.
+        let started = tls.certificateChainPEM.withCString { certificate in
+            tls.privateKeyPEM.withCString { key in
+                tls.priorities.withCString { priorities in
+                    settings.tlsCertificate = certificate
+                    settings.tlsKey = key
+                    settings.tlsPriorities = priorities
+                    defer { (settings.tlsCertificate, settings.tlsKey, settings.tlsPriorities) = (nil, nil, nil) }
+                    return try? launch(&settings)
+                }
+            }
+        }
+        guard let started else { throw .tlsStartFailed }
+        daemon = started
+    }
+
+    private func launch(_ settings: inout CMicroHTTPD_Settings) throws(Failure) -> OpaquePointer {
         // Unretained: the server outlives its daemon (stop() runs before the server goes away).
         let context = Unmanaged.passUnretained(self).toOpaque()
         guard
@@ -75,7 +134,7 @@ final class HTTPServer: @unchecked Sendable {
         else {
             throw .startFailed
         }
-        daemon = started
+        return started
     }
 
     /// Stops taking new connections: from now on a new connection is closed as soon as it is
@@ -104,10 +163,17 @@ final class HTTPServer: @unchecked Sendable {
 
     /// Stops the daemon: it waits for its threads, closes its connections and the listening
     /// socket (under socket activation systemd keeps its own, so clients queue for the next start).
+    ///
+    /// The listening socket is taken back first (`MHD_quiesce_daemon`, safe here: the workers poll,
+    /// and it runs once they are told to stop) and closed here: `MHD_stop_daemon` would otherwise
+    /// `shutdown(2)` it, which also shuts systemd's copy under socket activation, and the socket
+    /// unit then fails ("Got POLLHUP on a listening socket") and activates the service no more.
     func stop() {
         guard let daemon else { return }
         draining.store(true, ordering: .releasing)
+        let listener = MHD_quiesce_daemon(daemon)
         MHD_stop_daemon(daemon)
+        if listener >= 0 { close(listener) }
         self.daemon = nil
     }
 

@@ -45,12 +45,18 @@ struct SystemdNotifier: Sendable {
         return micros / 1_000_000
     }
 
-    /// A listening socket passed by systemd socket activation (`LISTEN_FDS`, `LISTEN_PID`):
-    /// the first one, at fd 3.
-    static func activationSocket(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32? {
+    /// The listening sockets passed by systemd socket activation (`LISTEN_FDS`, `LISTEN_PID`), from
+    /// fd 3 on, each with its name from `LISTEN_FDNAMES` (a socket unit's `FileDescriptorName=`,
+    /// or the unit's own name when it sets none). Empty when the process was not socket-activated.
+    static func activationSockets(environment: [String: String] = ProcessInfo.processInfo.environment) -> [(
+        fd: Int32, name: String
+    )] {
         guard let count = environment["LISTEN_FDS"].flatMap(Int.init), count >= 1,
             let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid()
-        else { return nil }
-        return 3
+        else { return [] }
+        let names = (environment["LISTEN_FDNAMES"] ?? "").split(separator: ":", omittingEmptySubsequences: false)
+        return (0..<count).map { index in
+            (fd: Int32(3 + index), name: index < names.count ? String(names[index]) : "")
+        }
     }
 }

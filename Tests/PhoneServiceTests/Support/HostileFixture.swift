@@ -14,8 +14,9 @@ final class HostileFixture {
     let alice: User
     let token: String
 
-    init(limits: HTTPServer.Limits = HTTPServer.Limits()) throws {
-        server = try TestServer(limits: limits)
+    /// `tls`: the server speaks HTTPS (a certificate from the tenant's CA).
+    init(limits: HTTPServer.Limits = HTTPServer.Limits(), tls: Bool = false) throws {
+        server = try TestServer(limits: limits, tls: tls)
         let admin = try server.addUser("admin@contoso.com", roles: [.privilegedAuthenticationAdministrator])
         alice = try server.addUser("alice@contoso.com")
         token = server.token(for: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"])
@@ -56,6 +57,23 @@ final class HostileFixture {
             Issue.record(
                 "a well-behaved client was not served: \(error) \(comment.map { "(\($0))" } ?? "")",
                 sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Over HTTPS (a `tls` fixture): a list request with curl, trusting the tenant's CA, from
+    /// `source`, gets 200.
+    func expectServedOverHTTPS(
+        from source: String? = nil, timeoutSeconds: Int = 10, _ comment: Comment? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        do {
+            let answer = try TLSClients.curl(
+                "https://localhost:\(port)\(Self.collection)", caFile: server.caFile, headers: [authorization],
+                extra: source.map { ["--interface", $0] } ?? [], timeoutSeconds: timeoutSeconds)
+            #expect(
+                answer.status == 200, comment ?? "\(answer.exitCode) \(answer.stderr)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("curl did not run: \(error)", sourceLocation: sourceLocation)
         }
     }
 

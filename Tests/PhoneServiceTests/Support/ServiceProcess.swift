@@ -76,6 +76,24 @@ final class ServiceProcess {
         _ = waitForExit(timeout: .seconds(30))
     }
 
+    /// The HTTPS port (started with `--tls-listen 127.0.0.1:0`), from its `listening` line
+    /// (`scheme=https`), which may come a moment after the plain one.
+    func tlsPort(timeout: Duration = .seconds(10)) throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = log.split(separator: "\n").first(where: {
+                $0.hasSuffix(" listening") && $0.contains(" scheme=https ")
+            }),
+                let field = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }),
+                let port = field.split(separator: ":").last.flatMap({ Int($0) })
+            {
+                return port
+            }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        throw Failure.notListening(log: log)
+    }
+
     /// The port in the first `listening` line: `... address=127.0.0.1:PORT ... listening`.
     private func waitForListening(timeout: Duration) throws -> Int {
         let deadline = ContinuousClock.now + timeout

@@ -5,7 +5,8 @@ import Logging
 @testable import PhoneStore
 
 /// A real phone-service in the test process: a fresh SQLite file, the application, and
-/// libmicrohttpd listening on 127.0.0.1 with a port the kernel picked.
+/// libmicrohttpd listening on 127.0.0.1 with a port the kernel picked; over HTTPS with `tls`, with
+/// a server certificate from the tenant's own CA (`caFile` is its certificate, for clients).
 final class TestServer {
     let directory: URL
     let store: PhoneStore
@@ -13,17 +14,28 @@ final class TestServer {
     let application: Application
     var port: Int { server.socket.port }
     var databasePath: String { store.path }
+    /// The tenant CA's certificate file, when serving HTTPS.
+    let caFile: String?
 
-    init(limits: HTTPServer.Limits = HTTPServer.Limits()) throws {
+    init(limits: HTTPServer.Limits = HTTPServer.Limits(), tls: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "phone-service-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try PhoneStore(path: directory.appending(path: "state.db").path)
         var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
+        var identity: HTTPServer.TLS?
+        if tls {
+            let authority = try TenantCertificateAuthority.loadOrCreate(
+                databasePath: store.path, tenantID: store.tenant.id)
+            identity = try authority.serverIdentity(hostnames: []).identity.tls
+            caFile = authority.store.file(TLSDirectory.caCertificate)
+        } else {
+            caFile = nil
+        }
         let application = Application(store: store, logger: logger)
         self.application = application
         server = HTTPServer(
-            socket: try ListenSocket.bind("127.0.0.1:0"), limits: limits,
+            socket: try ListenSocket.bind("127.0.0.1:0"), limits: limits, tls: identity,
             handler: { application.handle($0, respond: $1) },
             tooLarge: application.tooLarge)
         try server.start()
