@@ -69,7 +69,7 @@ import Testing
     @Test func anExpiredTokenIsRefused() throws {
         let fixture = try RejectionFixture()
         let admin = try #require(try fixture.server.store.user(key: "admin@contoso.com"))
-        let expired = TokenIssuer(tenant: fixture.server.store.tenant).delegated(
+        let expired = try TokenIssuer(store: fixture.server.store).delegated(
             user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"], lifetime: 60,
             now: Date().addingTimeInterval(-3600))
         try fixture.expectRejected(

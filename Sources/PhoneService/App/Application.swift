@@ -34,6 +34,7 @@ final class Application: Sendable {
             store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"), controls: controls
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
+        IdentityHandler(store: store).register(in: &routes)
         pipeline = RequestPipeline(
             routes: routes, store: store, controls: controls, logger: logger,
             requestLog: requestLog ?? RequestLog(sink: .logger(logger)))

@@ -12,7 +12,7 @@ public struct PhoneServiceCommand: ParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self,
-            AdminKeyCommand.self,
+            AppCommand.self, KeysCommand.self, AdminKeyCommand.self,
             Check.self,
             Backup.self, Restore.self,
         ]
