@@ -228,6 +228,46 @@ import Testing
         #expect(response.errorCodes == [900_561])
     }
 
+    @Test func aDeviceCodeIsPendingUntilApprovedThenRedeemedOnce() throws {
+        let started = try fixture.token(
+            [
+                ("client_id", fixture.appID),
+                ("scope", "https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite openid"),
+            ],
+            path: "/\(fixture.tenantID)/oauth2/v2.0/devicecode")
+        #expect(started.status == 200, "\(started.text)")
+        let deviceCode = try #require(started.string("device_code"))
+        let userCode = try #require(started.string("user_code"))
+        #expect((started.object["interval"] as? NSNumber)?.intValue == 5)
+        #expect(started.string("message")?.contains(userCode) == true)
+        #expect(started.string("verification_uri")?.hasPrefix(fixture.base) == true)
+
+        let poll: [(String, String)] = [
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("client_id", fixture.appID),
+            ("client_secret", fixture.secret), ("device_code", deviceCode),
+        ]
+        let pending = try fixture.token(poll)
+        #expect(pending.status == 400 && pending.string("error") == "authorization_pending", "\(pending.text)")
+        #expect(pending.errorCodes == [70016])
+
+        #expect(
+            try fixture.admin("POST", "/devicecodes/NOPE12345/approve", json: #"{"user":"alice@contoso.com"}"#).status
+                == 404)
+        let approved = try fixture.admin(
+            "POST", "/devicecodes/\(userCode.lowercased())/approve", json: #"{"user":"alice@contoso.com"}"#)
+        #expect(approved.status == 204, "\(approved.text)")
+
+        let tokens = try fixture.token(poll)
+        #expect(tokens.status == 200, "\(tokens.text)")
+        let claims = try SignInFixture.claims(tokens.string("access_token") ?? "")
+        #expect(
+            claims["oid"] == .string(fixture.alice.id) && claims["scp"] == .string("UserAuthenticationMethod.ReadWrite")
+        )
+        #expect(try SignInFixture.claims(tokens.string("id_token") ?? "")["aud"] == .string(fixture.appID))
+        let again = try fixture.token(poll)
+        #expect(again.status == 400 && again.errorCodes == [9_002_313], "a device code is redeemed once")
+    }
+
     @Test func commonResolvesToTheTenant() throws {
         let response = try fixture.token(fixture.clientCredentials, path: "/common/oauth2/v2.0/token")
         #expect(response.status == 200, "\(response.text)")

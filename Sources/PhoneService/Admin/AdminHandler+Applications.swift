@@ -69,6 +69,20 @@ extension AdminHandler {
         return .write(store, .rotateSigningKey(of: store), status: 204) { _ in response.noContent() }
     }
 
+    /// `{"user"}`: approves a device code sign-in for that user, as a person would on the sign-in
+    /// page. The polling client gets its tokens on its next poll.
+    func approveDeviceCode(_ call: Call) throws -> HandlerOutcome {
+        let body = try AdminBody(call.request, describing: "'user'")
+        try body.only(["user"])
+        let user = try administration.user(try body.requiredString("user"))
+        guard deviceCodes.approve(userCode: call.parameter("code"), userID: user.id) else {
+            throw GraphError(
+                status: 404, code: "itemNotFound",
+                message: "No device code sign-in '\(call.parameter("code"))' is pending.")
+        }
+        return .response(call.response.noContent())
+    }
+
     static func value(_ app: AppRegistration) -> JSONValue {
         let strings: ([String]) -> JSONValue = { .array($0.map(JSONValue.string)) }
         return .object([

@@ -10,12 +10,17 @@ struct AdminHandler: Sendable {
     let administration: TenantAdministration
     let snapshots: SnapshotDirectory
     let controls: TestControls
+    let deviceCodes: DeviceCodes
 
-    init(store: PhoneStore, snapshots: SnapshotDirectory, controls: TestControls) {
+    init(
+        store: PhoneStore, snapshots: SnapshotDirectory, controls: TestControls,
+        deviceCodes: DeviceCodes = DeviceCodes()
+    ) {
         self.store = store
         self.administration = TenantAdministration(store: store)
         self.snapshots = snapshots
         self.controls = controls
+        self.deviceCodes = deviceCodes
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
@@ -39,6 +44,7 @@ struct AdminHandler: Sendable {
         add("POST", "/applications/{app}/secrets", addSecret)
         add("POST", "/applications/{app}/certificates", addCertificate)
         add("POST", "/keys/rotate", rotateKeys)
+        add("POST", "/devicecodes/{code}/approve", approveDeviceCode)
         add("POST", "/tokens", mintToken)
         add("GET", "/policies/sms", getSmsPolicy)
         add("PATCH", "/policies/sms", changeSmsPolicy)
@@ -191,9 +197,10 @@ struct AdminHandler: Sendable {
             keepUsers: keep.contains("users"), keepGroups: keep.contains("groups"),
             keepSigningKey: keep.contains("signingKey"), keepJournal: keep.contains("journal"),
             keepApplications: keep.contains("applications"))
-        let (controls, response) = (controls, call.response)
+        let (controls, deviceCodes, response) = (controls, deviceCodes, call.response)
         return .write(store, .reset(scope, of: store), status: 204) { _ in
             controls.reset()
+            deviceCodes.removeAll()
             return response.noContent()
         }
     }

@@ -30,11 +30,15 @@ final class Application: Sendable {
             SmsPolicyHandler(store: store).register(in: &routes, version: version)
             BatchHandler().register(in: &routes, version: version)
         }
+        // Device code sign-ins: started on the sign-in routes, approved through the admin API.
+        let deviceCodes = DeviceCodes()
         AdminHandler(
-            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"), controls: controls
+            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"),
+            controls: controls,
+            deviceCodes: deviceCodes
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
-        IdentityHandler(store: store).register(in: &routes)
+        IdentityHandler(store: store, deviceCodes: deviceCodes).register(in: &routes)
         pipeline = RequestPipeline(
             routes: routes, store: store, controls: controls, logger: logger,
             requestLog: requestLog ?? RequestLog(sink: .logger(logger)))

@@ -160,6 +160,9 @@ struct EntraError: Error, Sendable, Equatable {
 
     static let deviceCodeExpired = EntraError("expired_token", 70019, "Verification code expired.")
 
+    static let badDeviceCode = EntraError(
+        "invalid_grant", 9_002_313, "Invalid request. Request is malformed or invalid. The device code is unknown.")
+
     static let codeRedeemed = EntraError(
         "invalid_grant", 54005,
         "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing "

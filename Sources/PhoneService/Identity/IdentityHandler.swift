@@ -7,10 +7,12 @@ import PhoneStore
 struct IdentityHandler: Sendable {
     let store: PhoneStore
     let tokens: TokenEndpoint
+    let deviceCodes: DeviceCodes
 
-    init(store: PhoneStore) {
+    init(store: PhoneStore, deviceCodes: DeviceCodes) {
         self.store = store
-        self.tokens = TokenEndpoint(store: store)
+        self.deviceCodes = deviceCodes
+        self.tokens = TokenEndpoint(store: store, deviceCodes: deviceCodes)
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
@@ -24,6 +26,7 @@ struct IdentityHandler: Sendable {
         add("GET", "/userrealm/{username}", userRealm)
         add("POST", "/oauth2/v2.0/token", tokens.tokenV2)
         add("POST", "/oauth2/token", tokens.tokenV1)
+        add("POST", "/oauth2/v2.0/devicecode", deviceCode)
     }
 
     /// Answers `work`'s response, or its `EntraError` in Entra's shape; off the pool thread, as
@@ -149,6 +152,39 @@ struct IdentityHandler: Sendable {
                 return .object(members)
             }
             return call.response.json(status: 200, value: .object([("keys", .array(keys))]))
+        }
+    }
+
+    // MARK: Device code
+
+    /// Starts a device code sign-in: `client_id` and `scope` in a form. The code is approved
+    /// through the admin API (`POST /_admin/devicecodes/{userCode}/approve`); the client polls the
+    /// token endpoint meanwhile and hears `authorization_pending`.
+    func deviceCode(_ call: Call) -> HandlerOutcome {
+        let (store, deviceCodes, request) = (store, deviceCodes, call.request)
+        return Self.answer(call) { authority in
+            let tenant = try authority.resolve(store, error: "invalid_request")
+            let form = try FormBody(request.body)
+            let clientID = try form.required("client_id")
+            guard let app = try store.appRegistration(appID: clientID) else {
+                throw EntraError.unknownApplication(clientID, tenant: tenant.id)
+            }
+            let scope = try form.required("scope")
+            _ = try Scopes(scope, tenant: tenant)
+            let pending = deviceCodes.start(clientID: app.appID, scope: scope)
+            let uri = authority.base + "/" + authority.pathTenant(tenant) + "/oauth2/v2.0/devicelogin"
+            let value: JSONValue = .object([
+                ("user_code", .string(pending.userCode)), ("device_code", .string(pending.deviceCode)),
+                ("verification_uri", .string(uri)), ("expires_in", .number(DeviceCodes.lifetime)),
+                ("interval", .number(Double(DeviceCodes.interval))),
+                (
+                    "message",
+                    .string(
+                        "To sign in, use a web browser to open the page \(uri) and enter the code \(pending.userCode) "
+                            + "to authenticate.")
+                ),
+            ])
+            return call.response.json(status: 200, value: value)
         }
     }
 

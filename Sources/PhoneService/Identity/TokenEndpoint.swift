@@ -7,21 +7,33 @@ import PhoneStore
 /// decides who the token is for and what it may do.
 struct TokenEndpoint: Sendable {
     let store: PhoneStore
+    let deviceCodes: DeviceCodes
 
     /// The v2 endpoint: `scope` names what is asked for.
     func tokenV2(_ call: Call) -> HandlerOutcome {
-        let store = store
+        let (store, deviceCodes) = (store, deviceCodes)
         let request = call.request
         return IdentityHandler.answer(call) { authority in
             let tenant = try authority.resolve(store, error: "invalid_request")
             let form = try FormBody(request.body)
             let grant = try form.required("grant_type")
-            guard Self.grants.contains(grant) else { throw EntraError.unsupportedGrantType(grant) }
+            guard Self.grants.contains(grant) || grant == Self.deviceCodeGrant else {
+                throw EntraError.unsupportedGrantType(grant)
+            }
             let client = try ClientAuthentication(store: store, tenant: tenant, authority: authority)
                 .authenticate(form, authorization: request.header("authorization"), grant: grant)
             let issuer = try TokenIssuer(store: store)
             let answer: TokenAnswer
             switch grant {
+            case Self.deviceCodeGrant:
+                let pending = try deviceCodes.redeem(
+                    deviceCode: try form.required("device_code"), clientID: client.app.appID)
+                guard let userID = pending.approvedUserID, let user = try store.user(key: userID) else {
+                    throw EntraError.badDeviceCode
+                }
+                let asked = try Scopes(pending.scope, tenant: tenant)
+                answer = try Self.userTokens(
+                    user, asked: asked, client: client, issuer: issuer, authority: authority, form)
             case "client_credentials":
                 let scope = try form.required("scope")
                 try Scopes.requireGraphDefault(scope, tenant: tenant)
@@ -94,6 +106,8 @@ struct TokenEndpoint: Sendable {
     }
 
     static let grants: Set<String> = ["client_credentials", "password", "refresh_token"]
+    /// RFC 8628's grant type; the v2 endpoint only.
+    static let deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
     /// The user a password grant names, if the password is theirs.
     static func signIn(_ form: FormBody, store: PhoneStore, tenant: Tenant) throws -> User {
