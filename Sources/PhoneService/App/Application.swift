@@ -38,7 +38,8 @@ final class Application: Sendable {
             deviceCodes: deviceCodes
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
-        IdentityHandler(store: store, deviceCodes: deviceCodes).register(in: &routes)
+        IdentityHandler(store: store, deviceCodes: deviceCodes, authorizationCodes: AuthorizationCodes()).register(
+            in: &routes)
         pipeline = RequestPipeline(
             routes: routes, store: store, controls: controls, logger: logger,
             requestLog: requestLog ?? RequestLog(sink: .logger(logger)))

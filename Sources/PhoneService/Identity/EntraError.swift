@@ -168,6 +168,9 @@ struct EntraError: Error, Sendable, Equatable {
         "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing "
             + "refresh token.")
 
+    static let badAuthorizationCode = EntraError(
+        "invalid_grant", 9_002_313, "Invalid request. Request is malformed or invalid. The code is unknown.")
+
     static let pkceMismatch = EntraError(
         "invalid_grant", 501_481,
         "The Code_Verifier does not match the code_challenge supplied in the authorization request.")

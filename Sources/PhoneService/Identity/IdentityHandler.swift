@@ -8,11 +8,13 @@ struct IdentityHandler: Sendable {
     let store: PhoneStore
     let tokens: TokenEndpoint
     let deviceCodes: DeviceCodes
+    let authorize: AuthorizeHandler
 
-    init(store: PhoneStore, deviceCodes: DeviceCodes) {
+    init(store: PhoneStore, deviceCodes: DeviceCodes, authorizationCodes: AuthorizationCodes) {
         self.store = store
         self.deviceCodes = deviceCodes
-        self.tokens = TokenEndpoint(store: store, deviceCodes: deviceCodes)
+        self.tokens = TokenEndpoint(store: store, deviceCodes: deviceCodes, authorizationCodes: authorizationCodes)
+        self.authorize = AuthorizeHandler(store: store, codes: authorizationCodes)
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
@@ -27,6 +29,8 @@ struct IdentityHandler: Sendable {
         add("POST", "/oauth2/v2.0/token", tokens.tokenV2)
         add("POST", "/oauth2/token", tokens.tokenV1)
         add("POST", "/oauth2/v2.0/devicecode", deviceCode)
+        add("GET", "/oauth2/v2.0/authorize", authorize.show)
+        add("POST", "/oauth2/v2.0/authorize", authorize.submit)
     }
 
     /// Answers `work`'s response, or its `EntraError` in Entra's shape; off the pool thread, as

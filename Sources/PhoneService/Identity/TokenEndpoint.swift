@@ -8,16 +8,17 @@ import PhoneStore
 struct TokenEndpoint: Sendable {
     let store: PhoneStore
     let deviceCodes: DeviceCodes
+    let authorizationCodes: AuthorizationCodes
 
     /// The v2 endpoint: `scope` names what is asked for.
     func tokenV2(_ call: Call) -> HandlerOutcome {
-        let (store, deviceCodes) = (store, deviceCodes)
+        let (store, deviceCodes, authorizationCodes) = (store, deviceCodes, authorizationCodes)
         let request = call.request
         return IdentityHandler.answer(call) { authority in
             let tenant = try authority.resolve(store, error: "invalid_request")
             let form = try FormBody(request.body)
             let grant = try form.required("grant_type")
-            guard Self.grants.contains(grant) || grant == Self.deviceCodeGrant else {
+            guard Self.grants.contains(grant) || grant == Self.deviceCodeGrant || grant == "authorization_code" else {
                 throw EntraError.unsupportedGrantType(grant)
             }
             let client = try ClientAuthentication(store: store, tenant: tenant, authority: authority)
@@ -34,6 +35,14 @@ struct TokenEndpoint: Sendable {
                 let asked = try Scopes(pending.scope, tenant: tenant)
                 answer = try Self.userTokens(
                     user, asked: asked, client: client, issuer: issuer, authority: authority, form)
+            case "authorization_code":
+                let grant = try authorizationCodes.redeem(
+                    try form.required("code"), clientID: client.app.appID, redirectURI: form["redirect_uri"],
+                    verifier: form["code_verifier"])
+                guard let user = try store.user(key: grant.userID) else { throw EntraError.badAuthorizationCode }
+                let asked = try Scopes(grant.scope, tenant: tenant)
+                answer = try Self.userTokens(
+                    user, asked: asked, client: client, issuer: issuer, authority: authority, form, nonce: grant.nonce)
             case "client_credentials":
                 let scope = try form.required("scope")
                 try Scopes.requireGraphDefault(scope, tenant: tenant)
@@ -125,7 +134,7 @@ struct TokenEndpoint: Sendable {
     /// an ID token with `openid`, a refresh token with `offline_access`.
     static func userTokens(
         _ user: User, asked: Scopes, client: ClientAuthentication.Client, issuer: TokenIssuer, authority: Authority,
-        _ form: FormBody
+        _ form: FormBody, nonce: String? = nil
     ) throws -> TokenAnswer {
         let granted = try asked.granted(by: client.app)
         var answer = TokenAnswer(
@@ -134,7 +143,8 @@ struct TokenEndpoint: Sendable {
         if asked.oidc.contains("openid") {
             answer.idToken = try issuer.idToken(
                 user: user, clientID: client.app.appID,
-                issuer: IdentityURLs.issuerV2(base: authority.base, tenantID: issuer.tenant.id), nonce: form["nonce"])
+                issuer: IdentityURLs.issuerV2(base: authority.base, tenantID: issuer.tenant.id),
+                nonce: nonce ?? form["nonce"])
         }
         if asked.oidc.contains("offline_access") {
             answer.refreshToken = try issuer.refreshToken(user: user, clientID: client.app.appID, scopes: granted)
