@@ -44,7 +44,7 @@ import Testing
             case .unknownKid: token = forge.sign(header: #"{"alg":"RS256","typ":"JWT","kid":"nokey"}"#, claims)
             case .algHS256WithTheOldTenantKey:
                 // Algorithm confusion: a MAC under the tenant's pre-RS256 secret is no signature.
-                token = JWT.sign(claims: .object(claims), key: forge.tenant.signingKey)
+                token = HS256.sign(claims: .object(claims), key: forge.tenant.signingKey)
             case .algNoneUnsigned: token = forge.sign(header: #"{"alg":"none","typ":"JWT"}"#, claims, signature: "")
             case .algNoneSigned: token = forge.sign(header: #"{"alg":"none","typ":"JWT"}"#, claims)
             case .algHS512: token = forge.sign(header: #"{"alg":"HS512","typ":"JWT"}"#, claims)

@@ -15,7 +15,8 @@ enum JWTError: Error, Equatable, Sendable {
     case badSignature
 }
 
-/// HS256-signed JSON Web Tokens (RFC 7519 over the JWS compact serialization of RFC 7515).
+/// RSA-signed JSON Web Tokens (RFC 7519 over the JWS compact serialization of RFC 7515): RS256 to
+/// sign, RS256 or PS256 to verify (client assertions may use PS256).
 ///
 /// Only the cryptographic envelope is handled here; lifetime, audience and tenant claims are the
 /// caller's business once `verify` has returned them.
@@ -23,21 +24,6 @@ struct JWT {
     /// Tokens longer than this are refused before any decoding, bounding the work an
     /// unauthenticated request can cause.
     static let maxLength = 16 * 1024
-
-    /// The header every token issued here carries, pre-encoded: it never changes.
-    private static let encodedHeader = Base64URL.encode(#"{"alg":"HS256","typ":"JWT"}"#.utf8)
-
-    /// Signs `claims` (normally a JSON object) with HMAC-SHA256 under `key`.
-    static func sign(claims: JSONValue, key: [UInt8]) -> String {
-        let signingInput = encodedHeader + "." + Base64URL.encode(claims.serialized())
-        return signingInput + "." + Base64URL.encode(signature(over: signingInput, key: key))
-    }
-
-    /// The raw HMAC-SHA256 of a signing input ("header.payload" text); exposed for tests that forge
-    /// tokens with arbitrary headers.
-    static func signature(over signingInput: some StringProtocol, key: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Array(signingInput.utf8), using: SymmetricKey(data: key)))
-    }
 
     /// Splits and decodes a token without checking its signature or algorithm.
     /// `signingInput` is the "header.payload" text the signature covers.
@@ -88,26 +74,6 @@ struct JWT {
             throw .badSignature
         }
         return (header, claims)
-    }
-
-    /// Returns the claims of `token` if it is a well-formed HS256 token signed with `key`. Tokens are
-    /// RS256 now; this stays for the JWS tests and the fuzz target only.
-    ///
-    /// Checks run in a fixed order, so each token gets one predictable error: shape and JSON
-    /// (`malformed`), then the algorithm, then the signature.
-    static func verify(_ token: String, key: [UInt8]) throws(JWTError) -> JSONValue {
-        let parts = try split(token)
-        let header = try jsonObject(parts.header)
-        let claims = try jsonObject(parts.payload)
-        // Exactly "HS256": the algorithm must be pinned by the verifier, never chosen by the token,
-        // or "none" and algorithm-confusion attacks get through.
-        guard case .string("HS256") = header["alg"] else { throw .unsupportedAlgorithm }
-        // isValidAuthenticationCode compares in constant time and rejects MACs of the wrong length.
-        guard
-            HMAC<SHA256>.isValidAuthenticationCode(
-                parts.signature, authenticating: Array(parts.signingInput.utf8), using: SymmetricKey(data: key))
-        else { throw .badSignature }
-        return claims
     }
 
     /// The three parts of a compact token, with header and payload still base64url-decoded bytes.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import _CryptoExtras
@@ -187,5 +188,14 @@ extension Array where Element == (key: String, value: JSONValue) {
         var claims = filter { $0.key != key }
         if let value { claims.append((key, value)) }
         return claims
+    }
+}
+
+/// HS256 tokens, which the service no longer accepts: for tests that show they are refused.
+enum HS256 {
+    static func sign(claims: JSONValue, key: [UInt8]) -> String {
+        let input = Base64URL.encode(#"{"alg":"HS256","typ":"JWT"}"#.utf8) + "." + Base64URL.encode(claims.serialized())
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: SymmetricKey(data: key))
+        return input + "." + Base64URL.encode(mac)
     }
 }
