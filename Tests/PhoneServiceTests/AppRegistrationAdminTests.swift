@@ -46,13 +46,18 @@ import _CryptoExtras
     /// The database file (and its WAL) holds neither the secret's text nor the password, and the
     /// rows hold their hashes.
     @Test func secretsAndPasswordsAreNeverStoredInClear() throws {
+        let password = "a password made over HTTP"
+        let bob = try fixture.admin(
+            "POST", "/users", json: #"{"userPrincipalName":"bob@contoso.com","password":"\#(password)"}"#)
+        #expect(bob.status == 201, "\(bob.text)")
+        let bobID = try #require(bob.string("id"))
         let path = fixture.server.databasePath
         var bytes: [UInt8] = []
         for file in [path, path + "-wal"] {
             if let data = FileManager.default.contents(atPath: file) { bytes += Array(data) }
         }
         #expect(!bytes.isEmpty)
-        for clear in [fixture.secret, SignInFixture.password] {
+        for clear in [fixture.secret, SignInFixture.password, password] {
             #expect(bytes.firstRange(of: Array(clear.utf8)) == nil, "'\(clear.prefix(3))…' is in the database file")
         }
         let db = try Database(path: path, readOnly: true)
@@ -60,15 +65,21 @@ import _CryptoExtras
         try db.query("SELECT secret_hash FROM app_secret") { secretHash = $0.blob(0) }
         #expect(secretHash == Array(SHA256.hash(data: Array(fixture.secret.utf8))))
         var stored: (salt: [UInt8], iterations: Int64, hash: [UInt8])?
-        try db.query("SELECT salt, iterations, password_hash FROM user_password") {
+        try db.query("SELECT salt, iterations, password_hash FROM user_password WHERE user_id = ?", [.text(bobID)]) {
             stored = ($0.blob(0), $0.int(1), $0.blob(2))
         }
         let row = try #require(stored)
         #expect(row.salt.count == 16 && row.hash.count == 32 && row.iterations == Int64(Secrets.passwordIterations))
         let expected = try KDF.Insecure.PBKDF2.deriveKey(
-            from: Array(SignInFixture.password.utf8), salt: row.salt, using: .sha256, outputByteCount: 32,
+            from: Array(password.utf8), salt: row.salt, using: .sha256, outputByteCount: 32,
             unsafeUncheckedRounds: Int(row.iterations))
         #expect(expected.withUnsafeBytes { Array($0) } == row.hash)
+        // And that password signs Bob in.
+        let signIn = try fixture.token(
+            fixture.passwordGrant(scope: "User.Read", password: password).map {
+                $0.0 == "username" ? ($0.0, "bob@contoso.com") : $0
+            })
+        #expect(signIn.status == 200, "\(signIn.text)")
     }
 
     @Test func aRotationKeepsTheOldKeyVerifyingUntilItsTokensExpire() throws {
