@@ -13,6 +13,7 @@ final class KeyRing: Sendable {
     typealias Maker = @Sendable (_ taken: Set<String>) throws -> SigningKeyRecord
 
     private let parsed = Mutex<[String: SigningKey]>([:])
+    private let retirements = Mutex<[String: Double]>([:])
     /// Held while a key is made, so that concurrent first uses make one key, not several.
     private let making = NSLock()
     private let maker = Mutex<Maker>({ _ in try SigningKey.make() })
@@ -67,7 +68,16 @@ final class KeyRing: Sendable {
 
     static func verifies(_ record: SigningKeyRecord, now: Double) -> Bool {
         guard let retired = record.retiredAt else { return true }
-        guard let date = ISO8601DateFormatter().date(from: retired) else { return false }
-        return now < date.timeIntervalSince1970 + Double(SigningKeyRecord.retiredRetentionSeconds)
+        guard let seconds = shared.retirement(retired) else { return false }
+        return now < seconds + Double(SigningKeyRecord.retiredRetentionSeconds)
+    }
+
+    /// A retired key's retirement time in seconds, parsed once per text: requests with tokens of a
+    /// retired key ask on every request until their tokens expire.
+    private func retirement(_ text: String) -> Double? {
+        if let hit = retirements.withLock({ $0[text] }) { return hit }
+        guard let date = ISO8601DateFormatter().date(from: text) else { return nil }
+        retirements.withLock { $0[text] = date.timeIntervalSince1970 }
+        return date.timeIntervalSince1970
     }
 }
