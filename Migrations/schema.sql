@@ -286,3 +286,55 @@ SELECT
 FROM phone_method p
 LEFT JOIN user u ON u.id = p.user_id
 /* phone_method_state(user_id,user_principal_name,phone_type,phone_number,created_at,sms_sign_in_state,reason) */;
+CREATE TABLE signing_key (
+    kid TEXT PRIMARY KEY NOT NULL,
+    x5t TEXT NOT NULL,
+    -- PKCS#1 DER of the RSA-2048 private key.
+    private_key BLOB NOT NULL,
+    -- DER of the key's self-signed X.509 certificate (the JWKS's `x5c`).
+    certificate BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    retired_at TEXT
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX signing_key_one_current ON signing_key (retired_at IS NULL) WHERE retired_at IS NULL;
+CREATE TABLE app_registration (
+    app_id TEXT PRIMARY KEY NOT NULL CONSTRAINT app_registration_app_id_is_guid CHECK (
+        length(app_id) = 36 AND app_id NOT GLOB '*[^0-9a-f-]*'
+        AND substr(app_id, 9, 1) = '-' AND substr(app_id, 14, 1) = '-'
+        AND substr(app_id, 19, 1) = '-' AND substr(app_id, 24, 1) = '-'
+    ),
+    object_id TEXT NOT NULL,
+    display_name TEXT NOT NULL CONSTRAINT app_registration_display_name_not_empty CHECK (length(display_name) > 0),
+    application_permissions TEXT NOT NULL DEFAULT '',
+    delegated_permissions TEXT NOT NULL DEFAULT '',
+    redirect_uris TEXT NOT NULL DEFAULT '',
+    is_public_client INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE app_secret (
+    key_id TEXT PRIMARY KEY NOT NULL,
+    app_id TEXT NOT NULL REFERENCES app_registration (app_id) ON DELETE CASCADE,
+    secret_hash BLOB NOT NULL,
+    -- The first three characters, as Entra shows them (`hint`).
+    hint TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX app_secret_by_app ON app_secret (app_id);
+CREATE TABLE app_certificate (
+    key_id TEXT PRIMARY KEY NOT NULL,
+    app_id TEXT NOT NULL REFERENCES app_registration (app_id) ON DELETE CASCADE,
+    x5t TEXT NOT NULL,
+    x5t_s256 TEXT NOT NULL,
+    certificate BLOB NOT NULL,
+    end_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX app_certificate_by_app ON app_certificate (app_id);
+CREATE TABLE user_password (
+    user_id TEXT PRIMARY KEY NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+    salt BLOB NOT NULL,
+    iterations INTEGER NOT NULL,
+    password_hash BLOB NOT NULL,
+    changed_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;

@@ -16,9 +16,20 @@ if ! "$BIN" user list --db "$DB" | cut -f2 | grep -qix "$ADMIN"; then
     "$BIN" user add --db "$DB" "$ADMIN" --display-name "Demo Admin" \
         --role privilegedAuthenticationAdministrator --role authenticationPolicyAdministrator >/dev/null
 fi
+PASSWORD=alice-demo-password
 if ! "$BIN" user list --db "$DB" | cut -f2 | grep -qix "$USER"; then
-    "$BIN" user add --db "$DB" "$USER" --display-name "Alice" >/dev/null
+    "$BIN" user add --db "$DB" "$USER" --display-name "Alice" --password "$PASSWORD" >/dev/null
 fi
+# An app registration, as an app signs in (docs/sign-in.md); a new client secret every run, as a
+# secret's text is shown only when it is made.
+APP_NAME="Demo app"
+APP_ID=$("$BIN" app list --db "$DB" | awk -F'\t' -v name="$APP_NAME" '$2 == name { print $1; exit }')
+if [ -z "$APP_ID" ]; then
+    APP_ID=$("$BIN" app add --db "$DB" "$APP_NAME" \
+        --application-permission UserAuthenticationMethod.ReadWrite.All \
+        --delegated-permission UserAuthenticationMethod.ReadWrite --delegated-permission User.Read)
+fi
+CLIENT_SECRET=$("$BIN" app secret add --db "$DB" "$APP_ID")
 
 ADMIN_TOKEN=$("$BIN" token --db "$DB" --user "$ADMIN" \
     --scopes "UserAuthenticationMethod.ReadWrite.All Policy.ReadWrite.AuthenticationMethod" --expires 86400)
@@ -43,6 +54,16 @@ export ALICE_TOKEN=$USER_TOKEN
 
 The admin API's key (set-up, reset, snapshots, journal, faults; never a Graph token):
 export ADMIN_KEY=$ADMIN_KEY
+
+The demo app's credentials (a new secret each run; the app has UserAuthenticationMethod.ReadWrite.All):
+export CLIENT_ID=$APP_ID CLIENT_SECRET=$CLIENT_SECRET
+
+Get a Graph token as an app does, from the token endpoint (Alice's password is $PASSWORD):
+curl -s "$BASE/common/oauth2/v2.0/token" -d grant_type=client_credentials -d client_id=\$CLIENT_ID \\
+  -d client_secret=\$CLIENT_SECRET -d scope=https://graph.microsoft.com/.default
+curl -s "$BASE/common/oauth2/v2.0/token" -d grant_type=password -d client_id=\$CLIENT_ID \\
+  -d client_secret=\$CLIENT_SECRET -d username=$USER -d password=$PASSWORD -d scope=User.Read
+(MSAL and azure-identity need an https:// authority; docs/sign-in.md says what they need.)
 
 Try, in another terminal:
 curl -s -X POST "$BASE/v1.0/users/alice%40contoso.com/authentication/phoneMethods" \\

@@ -1,10 +1,11 @@
 import CLibFuzzer
 import Glibc
+import _CryptoExtras
 
 @testable import PhoneService
 @testable import PhoneStore
 
-/// libFuzzer target for bearer tokens: `Base64URL`, `JWT.decode`/`verify` and
+/// libFuzzer target for bearer tokens: `Base64URL`, `JWT.decode`/`verifyRSA` and
 /// `TokenVerifier.principal(authorization:)`.
 ///
 /// The first byte picks what the rest is: a token as sent (mostly refused, exercising the shape
@@ -24,12 +25,32 @@ public func fuzzJWT(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-private let key = [UInt8](repeating: 0x5A, count: 32)
-private let tenant = Tenant(id: "4a6b4b4e-2f3c-4d5e-8f90-a1b2c3d4e5f6", signingKey: key)
+/// One RSA key for the run (made at start-up; the harness cannot run without it).
+private let record: SigningKeyRecord = {
+    do {
+        return try SigningKey.make()
+    } catch {
+        fatalError("cannot make an RSA key: \(error)")
+    }
+}()
+private let key: SigningKey = {
+    do {
+        return try SigningKey(record)
+    } catch {
+        fatalError("cannot parse the RSA key: \(error)")
+    }
+}()
+private let tenant = Tenant(
+    id: "4a6b4b4e-2f3c-4d5e-8f90-a1b2c3d4e5f6", signingKey: [UInt8](repeating: 0x5A, count: 32),
+    signingKeys: [record])
 private let verifier = TokenVerifier(tenant: tenant)
 /// A fixed clock, so that an input means the same thing on every run.
 private let now: Double = 1_800_000_000
-private let standardHeader = Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8)
+private let standardHeader = Array(#"{"alg":"RS256","typ":"JWT","kid":"\#(record.kid)"}"#.utf8)
+
+private func verify(_ token: String) throws(JWTError) -> JSONValue {
+    try JWT.verifyRSA(token, algorithms: ["RS256"]) { _ in key.publicKey }.claims
+}
 
 /// Base64url is canonical (every accepted spelling re-encodes to itself) and round-trips bytes; a
 /// token that verifies also decodes, to the same claims.
@@ -43,7 +64,7 @@ private func checkToken(_ token: String) {
         precondition(Base64URL.decode(Substring(Base64URL.encode(bytes))) == bytes, "base64url round trip")
     }
     let decoded = try? JWT.decode(token)
-    if let claims = try? JWT.verify(token, key: key) {
+    if let claims = try? verify(token) {
         precondition(decoded?.claims == claims, "verify accepted what decode refuses")
     }
     _ = try? verifier.principal(authorization: "Bearer " + token, now: now)
@@ -57,7 +78,7 @@ private func checkSignedClaims(_ payload: [UInt8]) {
     let object: JSONValue? =
         if let value = try? JSONParser.parse(payload), case .object = value { value } else { nil }
     do {
-        let claims = try JWT.verify(token, key: key)
+        let claims = try verify(token)
         precondition(claims == object, "verify returned other claims than were signed")
     } catch {
         precondition(object == nil && error == .malformed, "a signed object was refused: \(error)")
@@ -70,13 +91,13 @@ private func checkSignedClaims(_ payload: [UInt8]) {
 }
 
 /// With valid claims, the header decides alone: accepted exactly when it is an object whose `alg`
-/// is the string "HS256".
+/// is the string "RS256" and whose `kid` (or, without a string `kid`, `x5t`) names the tenant's key.
 private func checkSignedHeader(_ header: [UInt8]) {
     let claims = Array(#"{"tid":"\#(tenant.id)","aud":"https://graph.microsoft.com","exp":1800000600,"roles":[]}"#.utf8)
     let token = sign(header: header, payload: claims)
     let pinned: Bool =
-        if let value = try? JSONParser.parse(header), case .object = value, value["alg"] == .string("HS256") {
-            true
+        if let value = try? JSONParser.parse(header), case .object = value, value["alg"] == .string("RS256") {
+            if case .string(let kid) = value["kid"] { kid == record.kid } else { value["x5t"] == .string(record.kid) }
         } else {
             false
         }
@@ -86,7 +107,8 @@ private func checkSignedHeader(_ header: [UInt8]) {
 
 private func sign(header: [UInt8], payload: [UInt8]) -> String {
     let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
-    return signingInput + "." + Base64URL.encode(JWT.signature(over: signingInput, key: key))
+    let signature = try? key.privateKey.signature(for: Array(signingInput.utf8), padding: .insecurePKCS1v1_5)
+    return signingInput + "." + Base64URL.encode(signature.map { Array($0.rawRepresentation) } ?? [])
 }
 
 @main enum Main {

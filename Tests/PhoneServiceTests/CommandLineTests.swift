@@ -153,7 +153,7 @@ import Testing
         let token = minted.stdout.trimmingCharacters(in: .newlines)
         #expect(minted.stdout == token + "\n")
         let decoded = try JWT.decode(token)
-        #expect(decoded.header["alg"] == .string("HS256"))
+        #expect(decoded.header["alg"] == .string("RS256"))
         let claims = decoded.claims
         let tenant = try PhoneStore(path: db).tenant
         #expect(claims["tid"] == .string(tenant.id))
@@ -179,7 +179,13 @@ import Testing
             return
         }
         #expect(abs(exp - (issued + 600)) < 10, "exp \(exp), expected about \(issued + 600)")
-        #expect(try JWT.verify(token, key: tenant.signingKey) == claims)
+        // Signed by the tenant's current key, which the command made and stored, and named by its kid.
+        let key = try #require(tenant.currentSigningKey)
+        #expect(decoded.header["kid"] == .string(key.kid) && decoded.header["x5t"] == .string(key.x5t))
+        let verified = try JWT.verifyRSA(token, algorithms: ["RS256"]) { _ in try? SigningKey(key).publicKey }
+        #expect(verified.claims == claims)
+        #expect(claims["iss"] == .string("https://sts.windows.net/\(tenant.id)/") && claims["ver"] == .string("1.0"))
+        #expect(claims["upn"] == .string("admin@contoso.com") && claims["idtyp"] == .string("user"))
     }
 
     @Test func anApplicationTokenCarriesItsRoles() throws {
@@ -196,7 +202,8 @@ import Testing
                 == .array([.string("UserAuthenticationMethod.Read.All"), .string("UserAuthMethod-Phone.ReadWrite.All")])
         )
         #expect(claims["scp"] == nil)
-        #expect(claims["oid"] == nil)
+        #expect(claims["oid"] == .string(TokenIssuer.defaultObjectID), "an app token names its service principal")
+        #expect(claims["idtyp"] == .string("app"))
         #expect(claims["tid"] == .string(try PhoneStore(path: db).tenant.id))
         guard case .number(let exp) = claims["exp"] else {
             Issue.record("no exp")

@@ -18,7 +18,7 @@ import Testing
         let store = try PhoneStore(path: path, durability: .normal)
         let admin = try store.addUser(userPrincipalName: "admin@contoso.com", roles: [.globalAdministrator])
         let users = try (0..<count).map { try store.addUser(userPrincipalName: "user\($0)@contoso.com") }
-        let token = TokenIssuer(tenant: store.tenant).delegated(
+        let token = try TokenIssuer(store: store).delegated(
             user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"])
         return (path, token, users)
     }

@@ -65,7 +65,7 @@ import Testing
         #expect(try admin("POST", "/faults", json: #"{"appId":"\#(otherApp)","status":504}"#).status == 201)
         #expect(try server.send("GET", Self.collection, token: bobToken).status == 429)
         #expect(try fixture.send("GET", Self.collection).status == 200, "another user was hit")
-        let app = TokenIssuer(tenant: server.store.tenant).application(
+        let app = try TokenIssuer(store: server.store).application(
             roles: ["UserAuthenticationMethod.Read.All"], appID: otherApp)
         let appResponse = try server.send("GET", Self.collection, token: app)
         #expect(appResponse.status == 504 && appResponse.errorCode == "gatewayTimeout", "\(appResponse.text)")
@@ -153,7 +153,7 @@ import Testing
         #expect(throttled?.errorCode == "TooManyRequests")
         #expect(Int(throttled?.headers["retry-after"] ?? "") ?? 0 >= 1)
         // Another app has its own bucket.
-        let other = TokenIssuer(tenant: server.store.tenant).application(
+        let other = try TokenIssuer(store: server.store).application(
             roles: ["UserAuthenticationMethod.Read.All"], appID: "11111111-2222-3333-4444-555555555555")
         #expect(try server.send("GET", Self.collection, token: other).status == 200)
         // The early retry is noted for the journal.

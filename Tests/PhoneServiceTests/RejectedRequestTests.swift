@@ -17,8 +17,16 @@ import Testing
 
     @Test func aTokenSignedWithAnotherKeyIsRefused() throws {
         let fixture = try RejectionFixture()
-        let claims = try JSONParser.parse(try Self.validClaims(fixture))
-        let forged = JWT.sign(claims: claims, key: [UInt8](repeating: 7, count: 32))
+        guard case .object(let claims) = try JSONParser.parse(try Self.validClaims(fixture)) else {
+            Issue.record("the fixture's claims are not an object")
+            return
+        }
+        // RS256 under a key the tenant does not have, with the tenant key's kid; and HS256 under any key.
+        let forged = try TokenForge(store: fixture.server.store).sign(claims, otherKey: true)
+        let hs256 = HS256.sign(claims: .object(claims), key: [UInt8](repeating: 7, count: 32))
+        try fixture.expectRejected(
+            "POST", headers: [("Authorization", "Bearer \(hs256)"), fixture.json], json: RejectionFixture.validCreate,
+            status: 401, code: "InvalidAuthenticationToken", messageContains: ["Access token validation failure."])
         try fixture.expectRejected(
             "POST", headers: [("Authorization", "Bearer \(forged)"), fixture.json], json: RejectionFixture.validCreate,
             status: 401, code: "InvalidAuthenticationToken", messageContains: ["Access token validation failure."])
@@ -69,7 +77,7 @@ import Testing
     @Test func anExpiredTokenIsRefused() throws {
         let fixture = try RejectionFixture()
         let admin = try #require(try fixture.server.store.user(key: "admin@contoso.com"))
-        let expired = TokenIssuer(tenant: fixture.server.store.tenant).delegated(
+        let expired = try TokenIssuer(store: fixture.server.store).delegated(
             user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"], lifetime: 60,
             now: Date().addingTimeInterval(-3600))
         try fixture.expectRejected(

@@ -24,7 +24,7 @@ import Testing
         let admin = try store.addUser(userPrincipalName: "admin@contoso.com", roles: [.globalAdministrator])
         try store.addUser(userPrincipalName: "alice@contoso.com")
         try store.addUser(userPrincipalName: "bob@contoso.com")
-        let token = TokenIssuer(tenant: store.tenant).delegated(
+        let token = try TokenIssuer(store: store).delegated(
             user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"])
         let service = try ServiceProcess(databasePath: path)
 
@@ -110,7 +110,7 @@ import Testing
         let store = try PhoneStore(path: path)
         let admin = try store.addUser(userPrincipalName: "admin@contoso.com", roles: [.globalAdministrator])
         try store.addUser(userPrincipalName: "alice@contoso.com")
-        let token = TokenIssuer(tenant: store.tenant).delegated(
+        let token = try TokenIssuer(store: store).delegated(
             user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"])
         let service = try ServiceProcess(databasePath: path)
 

@@ -10,7 +10,8 @@ import Testing
     /// A bad `Authorization` header and the 401 message it earns (spec §6).
     enum BadToken: String, CaseIterable, Sendable {
         case missingHeader, bearerEmpty, bearerOnly, basicScheme, notAJWT, twoParts, fourParts, payloadNotJSON
-        case otherKey, algNoneUnsigned, algNoneSigned, algHS512, tamperedPayload
+        case otherKey, unknownKid, algNoneUnsigned, algNoneSigned, algHS512, algHS256WithTheOldTenantKey
+        case tamperedPayload
         case wrongTenant, wrongAudience, missingAudience, missingExpiry, expiredBeyondSkew, notYetValidBeyondSkew
         case delegatedWithoutOID, delegatedWithEmptyOID, appWithoutRoles
 
@@ -26,7 +27,7 @@ import Testing
         /// The header value, or nil for no header.
         func authorization(_ forge: TokenForge, user: User) -> String? {
             let claims = forge.delegatedClaims(user: user)
-            let hs256 = #"{"alg":"HS256","typ":"JWT"}"#
+            let rs256 = #"{"alg":"RS256","typ":"JWT","kid":"\#(forge.key.kid)"}"#
             let token: String
             switch self {
             case .missingHeader: return nil
@@ -37,9 +38,13 @@ import Testing
             case .twoParts: token = forge.sign(claims).split(separator: ".").prefix(2).joined(separator: ".")
             case .fourParts: token = forge.sign(claims) + ".AAAA"
             case .payloadNotJSON:
-                let input = Base64URL.encode(Array(hs256.utf8)) + "." + Base64URL.encode(Array("hello".utf8))
-                token = input + "." + Base64URL.encode(JWT.signature(over: input, key: forge.tenant.signingKey))
-            case .otherKey: token = forge.sign(claims, key: (0..<32).map { _ in UInt8.random(in: 0...255) })
+                let input = Base64URL.encode(Array(rs256.utf8)) + "." + Base64URL.encode(Array("hello".utf8))
+                token = input + "." + Base64URL.encode(forge.signature(over: input, with: forge.key))
+            case .otherKey: token = forge.sign(claims, otherKey: true)
+            case .unknownKid: token = forge.sign(header: #"{"alg":"RS256","typ":"JWT","kid":"nokey"}"#, claims)
+            case .algHS256WithTheOldTenantKey:
+                // Algorithm confusion: a MAC under the tenant's pre-RS256 secret is no signature.
+                token = HS256.sign(claims: .object(claims), key: forge.tenant.signingKey)
             case .algNoneUnsigned: token = forge.sign(header: #"{"alg":"none","typ":"JWT"}"#, claims, signature: "")
             case .algNoneSigned: token = forge.sign(header: #"{"alg":"none","typ":"JWT"}"#, claims)
             case .algHS512: token = forge.sign(header: #"{"alg":"HS512","typ":"JWT"}"#, claims)
@@ -88,7 +93,7 @@ import Testing
     @Test(arguments: BadToken.allCases)
     func badTokensAre401WithTheSpecMessage(token: BadToken) throws {
         let fixture = try PhoneFixture()
-        let forge = TokenForge(tenant: fixture.server.store.tenant)
+        let forge = try TokenForge(store: fixture.server.store)
         var headers: [(String, String)] = []
         if let value = token.authorization(forge, user: fixture.alice) { headers.append(("Authorization", value)) }
         let response = try fixture.server.client().request(
@@ -102,7 +107,7 @@ import Testing
     func goodTokensAreAccepted(token: GoodToken) throws {
         let fixture = try PhoneFixture()
         try fixture.addPhone(.mobile, "+1 2065555555")
-        let forge = TokenForge(tenant: fixture.server.store.tenant)
+        let forge = try TokenForge(store: fixture.server.store)
         let response = try fixture.server.client().request(
             "GET", "/beta/me/authentication/phoneMethods",
             headers: [("Authorization", token.authorization(forge, user: fixture.alice))])

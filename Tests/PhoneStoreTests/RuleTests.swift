@@ -163,6 +163,21 @@ struct RuleTests {
                 setup: [],
                 violations: [RawSQL.insertGroup("not-a-guid", "Pilot"), RawSQL.insertGroup(bob.uppercased(), "Pilot")],
                 neighbour: RawSQL.insertGroup(bob, "Pilot"))
+        case .appIDUnique:
+            return RawCase(
+                setup: [Self.insertApp(alice, "Help desk")],
+                violations: [Self.insertApp(alice, "Other")],
+                neighbour: Self.insertApp(bob, "Other"))
+        case .appIDIsGUID:
+            return RawCase(
+                setup: [],
+                violations: [Self.insertApp("not-a-guid", "App"), Self.insertApp(bob.uppercased(), "App")],
+                neighbour: Self.insertApp(bob, "App"))
+        case .appDisplayNameNotEmpty:
+            return RawCase(
+                setup: [],
+                violations: [Self.insertApp(bob, "")],
+                neighbour: Self.insertApp(bob, "App"))
         }
     }
 
@@ -324,7 +339,34 @@ struct RuleTests {
                 setup: { _ in },
                 violation: { try $0.addGroup(displayName: "Pilot", id: "not-a-guid") },
                 neighbour: { try $0.addGroup(displayName: "Pilot", id: Fixture.bobID) })
+        case .appIDUnique:
+            return StoreCase(
+                setup: { try Self.addApp($0, id: alice, "Help desk") },
+                violation: { try Self.addApp($0, id: alice.uppercased(), "Other") },
+                neighbour: { try Self.addApp($0, id: Fixture.bobID, "Other") })
+        case .appIDIsGUID:
+            return StoreCase(
+                setup: { _ in },
+                violation: { try Self.addApp($0, id: "not-a-guid", "App") },
+                neighbour: { try Self.addApp($0, id: Fixture.bobID, "App") })
+        case .appDisplayNameNotEmpty:
+            return StoreCase(
+                setup: { _ in },
+                violation: { try Self.addApp($0, id: Fixture.bobID, "") },
+                neighbour: { try Self.addApp($0, id: Fixture.bobID, "App") })
         }
+    }
+
+    static func insertApp(_ id: String, _ name: String) -> String {
+        "INSERT INTO app_registration (app_id, object_id, display_name, created_at) "
+            + "VALUES ('\(id)', '\(Fixture.unknownID)', '\(name)', 'now');"
+    }
+
+    static func addApp(_ store: PhoneStore, id: String, _ name: String) throws {
+        try store.perform(
+            .addAppRegistration(
+                appID: id, displayName: name, applicationPermissions: [], delegatedPermissions: [], redirectURIs: [],
+                isPublicClient: false))
     }
 
     @Test(arguments: Rule.allCases)
@@ -400,6 +442,8 @@ struct RuleTests {
         // The request journal: written only by the service from typed values, never a Graph rule.
         "request_journal_at_format", "request_journal_status_range", "request_journal_duration_not_negative",
         "request_journal_early_retry_is_boolean", "request_journal_one_caller", "request_journal_by_time",
+        // Sign-in: written only by the store from typed values (keys, hashes), or indexes.
+        "signing_key_one_current", "app_secret_by_app", "app_certificate_by_app",
     ]
 
     /// Every named CHECK/UNIQUE constraint, unique index and trigger in the schema.
@@ -438,7 +482,7 @@ struct RuleTests {
             // The other way: each rule is a schema name, except the primary keys, which SQLite
             // reports by column (user.id, directory_group.id) rather than by name.
             let missing = rules.subtracting(names).subtracting([
-                Rule.userIDUnique.rawValue, Rule.groupIDUnique.rawValue,
+                Rule.userIDUnique.rawValue, Rule.groupIDUnique.rawValue, Rule.appIDUnique.rawValue,
             ])
             #expect(missing.isEmpty, "Rule cases with no constraint or trigger in the schema: \(missing.sorted())")
         }

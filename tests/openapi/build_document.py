@@ -334,7 +334,9 @@ def components() -> dict:
     return {
         "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                       "description": "HS256, signed with the tenant's key; mint one with `phone-service token`. "
+                       "description": "RS256, signed with one of the tenant's keys (JWKS at "
+                                      "/{tenant}/discovery/v2.0/keys); get one from the token endpoint or mint one "
+                                      "with `phone-service token`. "
                                       "Claims read: `tid`, `aud`, `exp`, `nbf`, `oid`, `scp`, `roles`, `wids`, "
                                       "`appid`."},
         },

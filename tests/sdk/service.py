@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import ctypes
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -78,18 +76,23 @@ class PhoneService:
         return self.cli("token", "--app", "--roles", roles)
 
     def forge_token(self, claims: dict) -> str:
-        """An HS256 token with any claims, signed with the tenant's key (read from the database):
-        for the token cases `phone-service token` refuses to mint, such as an expired one."""
-        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as db:
-            key = db.execute("SELECT signing_key FROM tenant").fetchone()[0]
+        """An RS256 token with any claims, signed with the tenant's current signing key (read from
+        the database, as its `kid`): for the token cases `phone-service token` refuses to mint, such
+        as an expired one. The key is made by the first token minted, so mint one first if needed."""
+        import jwt  # PyJWT, with `cryptography` for RS256
+        from cryptography.hazmat.primitives.serialization import load_der_private_key
 
-        def encode(data: bytes) -> str:
-            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+        def current_key():
+            with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as db:
+                return db.execute("SELECT kid, private_key FROM signing_key WHERE retired_at IS NULL").fetchone()
 
-        header = encode(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        payload = encode(json.dumps(claims).encode())
-        signature = hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest()
-        return f"{header}.{payload}.{encode(signature)}"
+        row = current_key()
+        if row is None:
+            self.app_token("UserAuthenticationMethod.Read.All")
+            row = current_key()
+        kid, der = row
+        return jwt.encode(claims, load_der_private_key(der, password=None), algorithm="RS256",
+                          headers={"kid": kid, "x5t": kid})
 
     def token_claims(self, token: str) -> dict:
         payload = token.split(".")[1]

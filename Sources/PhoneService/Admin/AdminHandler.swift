@@ -12,15 +12,18 @@ struct AdminHandler: Sendable {
     let controls: TestControls
     /// The tenant CA's certificate in PEM; nil when HTTPS presents the operator's certificate.
     let certificateAuthorityPEM: String?
+    let deviceCodes: DeviceCodes
 
     init(
-        store: PhoneStore, snapshots: SnapshotDirectory, controls: TestControls, certificateAuthorityPEM: String? = nil
+        store: PhoneStore, snapshots: SnapshotDirectory, controls: TestControls, certificateAuthorityPEM: String? = nil,
+        deviceCodes: DeviceCodes = DeviceCodes()
     ) {
         self.store = store
         self.administration = TenantAdministration(store: store)
         self.snapshots = snapshots
         self.controls = controls
         self.certificateAuthorityPEM = certificateAuthorityPEM
+        self.deviceCodes = deviceCodes
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
@@ -37,6 +40,14 @@ struct AdminHandler: Sendable {
         add("DELETE", "/groups/{group}", removeGroup)
         add("POST", "/groups/{group}/members", addGroupMember)
         add("DELETE", "/groups/{group}/members/{user}", removeGroupMember)
+        add("GET", "/applications", listApplications)
+        add("POST", "/applications", addApplication)
+        add("GET", "/applications/{app}", getApplication)
+        add("DELETE", "/applications/{app}", removeApplication)
+        add("POST", "/applications/{app}/secrets", addSecret)
+        add("POST", "/applications/{app}/certificates", addCertificate)
+        add("POST", "/keys/rotate", rotateKeys)
+        add("POST", "/devicecodes/{code}/approve", approveDeviceCode)
         add("POST", "/tokens", mintToken)
         add("GET", "/policies/sms", getSmsPolicy)
         add("PATCH", "/policies/sms", changeSmsPolicy)
@@ -61,14 +72,36 @@ struct AdminHandler: Sendable {
         .response(call.response.json(status: 200, value: Self.list(try store.users().map(Self.value))))
     }
 
+    /// `{"userPrincipalName", "displayName"?, "id"?, "roles"?, "password"?}`; the password is
+    /// stored as a PBKDF2 hash, made off the pool thread (it is slow on purpose).
     func addUser(_ call: Call) throws -> HandlerOutcome {
         let body = try AdminBody(call.request, describing: "'userPrincipalName'")
-        try body.only(["userPrincipalName", "displayName", "id", "roles"])
-        let write = try administration.addUser(
-            userPrincipalName: try body.requiredString("userPrincipalName"), id: try body.string("id"),
-            displayName: try body.string("displayName"), roles: try body.strings("roles") ?? [])
+        try body.only(["userPrincipalName", "displayName", "id", "roles", "password"])
+        let (upn, id, name) = (
+            try body.requiredString("userPrincipalName"), try body.string("id"), try body.string("displayName")
+        )
+        let roles = try body.strings("roles") ?? []
+        let write = try administration.addUser(userPrincipalName: upn, id: id, displayName: name, roles: roles)
         let response = call.response
-        return .write(store, write, status: 201) { user in response.json(status: 201, value: Self.value(user)) }
+        guard let password = try body.string("password") else {
+            return .write(store, write, status: 201) { user in response.json(status: 201, value: Self.value(user)) }
+        }
+        let (store, administration) = (store, administration)
+        return .deferred { finish in
+            DispatchQueue.global().async {
+                let withPassword: PendingWrite<User>
+                do {
+                    withPassword = try administration.addUser(
+                        userPrincipalName: upn, id: id, displayName: name, roles: roles,
+                        password: try TenantAdministration.passwordHash(password))
+                } catch {
+                    return finish(.failure(GraphError(error)))
+                }
+                store.submit(withPassword) { result in
+                    finish(result.mapError(GraphError.init).map { response.json(status: 201, value: Self.value($0)) })
+                }
+            }
+        }
     }
 
     func getUser(_ call: Call) throws -> HandlerOutcome {
@@ -120,12 +153,15 @@ struct AdminHandler: Sendable {
             user: try body.string("user"), scopes: try body.strings("scopes"), app: try body.bool("app") ?? false,
             roles: try body.strings("roles"), appID: try body.string("appId"),
             lifetimeSeconds: try body.int("lifetimeSeconds") ?? 3600)
-        let token = try administration.token(request)
-        let value: JSONValue = .object([
-            ("tokenType", .string("Bearer")), ("accessToken", .string(token)),
-            ("expiresIn", .number(Double(request.lifetimeSeconds))),
-        ])
-        return .response(call.response.json(status: 200, value: value))
+        let (administration, response) = (administration, call.response)
+        return .offPool {
+            let token = try administration.token(request)
+            let value: JSONValue = .object([
+                ("tokenType", .string("Bearer")), ("accessToken", .string(token)),
+                ("expiresIn", .number(Double(request.lifetimeSeconds))),
+            ])
+            return response.json(status: 200, value: value)
+        }
     }
 
     func getSmsPolicy(_ call: Call) throws -> HandlerOutcome {
@@ -151,22 +187,24 @@ struct AdminHandler: Sendable {
 
     // MARK: Reset, journal, snapshots
 
-    /// Optionally `{"keep": ["users", "groups", "signingKey", "journal"]}`.
+    /// Optionally `{"keep": ["users", "groups", "signingKey", "journal", "applications"]}`.
     func reset(_ call: Call) throws -> HandlerOutcome {
         let body = try AdminBody(call.request, describing: "'keep'", allowEmpty: true)
         try body.only(["keep"])
         let keep = Set(try body.strings("keep") ?? [])
-        let known: Set<String> = ["users", "groups", "signingKey", "journal"]
+        let known: Set<String> = ["users", "groups", "signingKey", "journal", "applications"]
         if let unknown = keep.subtracting(known).sorted().first {
             throw GraphError.badRequest(
-                "Cannot keep '\(unknown)'; 'keep' takes 'users', 'groups', 'signingKey' and 'journal'.")
+                "Cannot keep '\(unknown)'; 'keep' takes 'users', 'groups', 'signingKey', 'journal' and 'applications'.")
         }
         let scope = ResetScope(
             keepUsers: keep.contains("users"), keepGroups: keep.contains("groups"),
-            keepSigningKey: keep.contains("signingKey"), keepJournal: keep.contains("journal"))
-        let (controls, response) = (controls, call.response)
+            keepSigningKey: keep.contains("signingKey"), keepJournal: keep.contains("journal"),
+            keepApplications: keep.contains("applications"))
+        let (controls, deviceCodes, response) = (controls, deviceCodes, call.response)
         return .write(store, .reset(scope, of: store), status: 204) { _ in
             controls.reset()
+            deviceCodes.removeAll()
             return response.noContent()
         }
     }
@@ -201,8 +239,13 @@ struct AdminHandler: Sendable {
         let body = try AdminBody(call.request, describing: "'name'")
         try body.only(["name"])
         let name = try body.requiredString("name")
-        try snapshots.save(name, from: store)
-        return .response(call.response.json(status: 201, value: .object([("name", .string(name))])))
+        let (snapshots, store, response) = (snapshots, store, call.response)
+        return .offPool {
+            // The snapshot carries the signing key, so that tokens minted after it survive its restore.
+            _ = try KeyRing.shared.currentKey(of: store)
+            try snapshots.save(name, from: store)
+            return response.json(status: 201, value: .object([("name", .string(name))]))
+        }
     }
 
     func restoreSnapshot(_ call: Call) throws -> HandlerOutcome {

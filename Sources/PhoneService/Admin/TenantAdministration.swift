@@ -18,10 +18,11 @@ struct TenantAdministration: Sendable {
 
     // MARK: Users
 
-    /// Adds a user. `roles` are directory role names or template ids; `id` a GUID (new by default).
-    func addUser(userPrincipalName: String, id: String?, displayName: String?, roles: [String]) throws(GraphError)
-        -> PendingWrite<User>
-    {
+    /// Adds a user. `roles` are directory role names or template ids; `id` a GUID (new by default);
+    /// `password` the hash of the user's password (`passwordHash(_:)`), if they have one.
+    func addUser(
+        userPrincipalName: String, id: String?, displayName: String?, roles: [String], password: PasswordHash? = nil
+    ) throws(GraphError) -> PendingWrite<User> {
         var parsed: [DirectoryRole] = []
         for value in roles {
             guard let role = DirectoryRole(nameOrTemplateID: value) else {
@@ -33,7 +34,8 @@ struct TenantAdministration: Sendable {
         }
         try Self.requireGUID(id, "id")
         try Self.requireText(userPrincipalName, "userPrincipalName")
-        return .addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: parsed)
+        return .addUser(
+            userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: parsed, password: password)
     }
 
     /// The user with this object id or user principal name.
@@ -62,24 +64,25 @@ struct TenantAdministration: Sendable {
         var lifetimeSeconds = 3600
     }
 
-    /// Mints a token signed with the tenant's current key.
+    /// Mints a token signed with the tenant's current key (made first when the tenant has none: this
+    /// may block for a write, so the admin API calls it off the pool threads).
     func token(_ request: TokenRequest) throws -> String {
         guard request.lifetimeSeconds > 0 else {
             throw Self.invalid("the lifetime must be a positive number of seconds")
         }
-        let issuer = TokenIssuer(tenant: store.tenant)
         if request.app {
             guard request.user == nil, request.scopes == nil else {
                 throw Self.invalid("an application token takes roles, not a user or scopes")
             }
-            return issuer.application(
+            return try TokenIssuer(store: store).application(
                 roles: request.roles ?? [], appID: request.appID ?? TokenIssuer.defaultAppID,
                 lifetime: request.lifetimeSeconds)
         }
         guard let key = request.user else { throw Self.invalid("name a user (delegated) or ask for an app token") }
         guard let scopes = request.scopes else { throw Self.invalid("a delegated token needs scopes") }
         guard request.roles == nil else { throw Self.invalid("roles go with an application token") }
-        return issuer.delegated(user: try user(key), scopes: scopes, lifetime: request.lifetimeSeconds)
+        let user = try user(key)
+        return try TokenIssuer(store: store).delegated(user: user, scopes: scopes, lifetime: request.lifetimeSeconds)
     }
 
     // MARK: SMS policy
@@ -118,11 +121,11 @@ struct TenantAdministration: Sendable {
 
     // MARK: Checks
 
-    private static func requireGUID(_ value: String?, _ name: String) throws(GraphError) {
+    static func requireGUID(_ value: String?, _ name: String) throws(GraphError) {
         if let value, UUID(uuidString: value) == nil { throw Self.invalid("\(name) '\(value)' is not a GUID") }
     }
 
-    private static func requireText(_ value: String, _ name: String) throws(GraphError) {
+    static func requireText(_ value: String, _ name: String) throws(GraphError) {
         guard !value.isEmpty else { throw Self.invalid("\(name) must not be empty") }
     }
 }

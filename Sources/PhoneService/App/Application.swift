@@ -31,12 +31,16 @@ final class Application: Sendable {
             SmsPolicyHandler(store: store).register(in: &routes, version: version)
             BatchHandler().register(in: &routes, version: version)
         }
+        // Device code sign-ins: started on the sign-in routes, approved through the admin API.
+        let deviceCodes = DeviceCodes()
         AdminHandler(
             store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"),
             controls: controls,
-            certificateAuthorityPEM: certificateAuthorityPEM
+            certificateAuthorityPEM: certificateAuthorityPEM, deviceCodes: deviceCodes
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
+        IdentityHandler(store: store, deviceCodes: deviceCodes, authorizationCodes: AuthorizationCodes()).register(
+            in: &routes)
         pipeline = RequestPipeline(
             routes: routes, store: store, controls: controls, logger: logger,
             requestLog: requestLog ?? RequestLog(sink: .logger(logger)))

@@ -5,7 +5,8 @@ import PhoneStore
 /// The steps every request goes through, in order, each a function of its own:
 /// 1. `limitHeaders`: headers over the limit are refused (431);
 /// 2. `authenticate` (admin routes: the admin key, before the path is matched);
-/// 3. `route`: the route table finds the pattern, or the family's refusal (400 on Graph, 404 admin);
+/// 3. `route`: the route table finds the pattern, or the family's refusal (400 on Graph, 404 admin,
+///    Entra's error shape on sign-in paths, which take no credentials here: the handlers check them);
 /// 4. `authenticate` (Graph routes: the bearer token, verified and cached);
 /// 5. `applyControls` (Graph routes): an early retry noted, throttling, the first fault rule;
 /// 6. `dispatch`: the handler for the method, or 405 with `Allow` from the table;
@@ -48,7 +49,13 @@ final class RequestPipeline: Sendable {
             outcome = try dispatch(request, family: family, record: &record, delay: &delayMilliseconds)
         } catch {
             let failure = GraphError(error)
-            outcome = .deferred { finish in finish(.failure(failure)) }
+            if family == .identity {
+                // Sign-in clients parse Entra's error shape, not Graph's.
+                let base = IdentityURLs.base(for: request)
+                outcome = .response(EntraError(failure).response(record.response, base: base))
+            } else {
+                outcome = .deferred { finish in finish(.failure(failure)) }
+            }
         }
         let finished = record
         let run: @Sendable () -> Void = { [self] in

@@ -1,4 +1,5 @@
 import Crypto
+import _CryptoExtras
 
 /// Why a bearer token was refused. Deliberately coarse: callers answer 401 either way, and telling
 /// a client more than "malformed / wrong algorithm / bad signature" would only help an attacker.
@@ -6,13 +7,16 @@ enum JWTError: Error, Equatable, Sendable {
     /// Not a compact JWS: not three dot-separated parts, a part that is not canonical unpadded
     /// base64url, a header or payload that is not a JSON object, or a token over `JWT.maxLength`.
     case malformed
-    /// The header's `alg` is missing or anything but exactly "HS256" (including "none").
+    /// The header's `alg` is missing or not one the verifier accepts (never "none").
     case unsupportedAlgorithm
-    /// The HMAC-SHA256 signature does not match the signing input under the key.
+    /// The header names no key the verifier knows (`kid`, `x5t`).
+    case unknownKey
+    /// The signature does not match the signing input under the key.
     case badSignature
 }
 
-/// HS256-signed JSON Web Tokens (RFC 7519 over the JWS compact serialization of RFC 7515).
+/// RSA-signed JSON Web Tokens (RFC 7519 over the JWS compact serialization of RFC 7515): RS256 to
+/// sign, RS256 or PS256 to verify (client assertions may use PS256).
 ///
 /// Only the cryptographic envelope is handled here; lifetime, audience and tenant claims are the
 /// caller's business once `verify` has returned them.
@@ -20,21 +24,6 @@ struct JWT {
     /// Tokens longer than this are refused before any decoding, bounding the work an
     /// unauthenticated request can cause.
     static let maxLength = 16 * 1024
-
-    /// The header every token issued here carries, pre-encoded: it never changes.
-    private static let encodedHeader = Base64URL.encode(#"{"alg":"HS256","typ":"JWT"}"#.utf8)
-
-    /// Signs `claims` (normally a JSON object) with HMAC-SHA256 under `key`.
-    static func sign(claims: JSONValue, key: [UInt8]) -> String {
-        let signingInput = encodedHeader + "." + Base64URL.encode(claims.serialized())
-        return signingInput + "." + Base64URL.encode(signature(over: signingInput, key: key))
-    }
-
-    /// The raw HMAC-SHA256 of a signing input ("header.payload" text); exposed for tests that forge
-    /// tokens with arbitrary headers.
-    static func signature(over signingInput: some StringProtocol, key: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Array(signingInput.utf8), using: SymmetricKey(data: key)))
-    }
 
     /// Splits and decodes a token without checking its signature or algorithm.
     /// `signingInput` is the "header.payload" text the signature covers.
@@ -45,23 +34,46 @@ struct JWT {
         return (try jsonObject(parts.header), try jsonObject(parts.payload), parts.signingInput, parts.signature)
     }
 
-    /// Returns the claims of `token` if it is a well-formed HS256 token signed with `key`.
+    /// Signs `claims` with RS256 (RSASSA-PKCS1-v1_5 with SHA-256) under `key`, with the `kid` and
+    /// `x5t` headers Entra's tokens carry.
+    static func signRS256(claims: JSONValue, key: SigningKey) throws -> String {
+        let header: JSONValue = .object([
+            ("typ", .string("JWT")), ("alg", .string("RS256")), ("x5t", .string(key.x5t)), ("kid", .string(key.kid)),
+        ])
+        let signingInput = Base64URL.encode(header.serialized()) + "." + Base64URL.encode(claims.serialized())
+        let signature = try key.privateKey.signature(for: Array(signingInput.utf8), padding: .insecurePKCS1v1_5)
+        return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
+    }
+
+    /// RSA signature algorithms by their JWS name (RFC 7518 §3.3, §3.5), all over SHA-256.
+    static func rsaPadding(_ algorithm: String) -> _RSA.Signing.Padding? {
+        switch algorithm {
+        case "RS256": .insecurePKCS1v1_5
+        case "PS256": .PSS
+        default: nil
+        }
+    }
+
+    /// Returns header and claims of `token` if its `alg` is one of `algorithms` (RS256, PS256) and
+    /// the key `key` finds from the header verifies its signature.
     ///
-    /// Checks run in a fixed order, so each token gets one predictable error: shape and JSON
-    /// (`malformed`), then the algorithm, then the signature.
-    static func verify(_ token: String, key: [UInt8]) throws(JWTError) -> JSONValue {
+    /// Checks run in a fixed order: shape and JSON (`malformed`), the algorithm, the key, the
+    /// signature. The algorithm is pinned by the caller, never chosen by the token.
+    static func verifyRSA(
+        _ token: String, algorithms: Set<String>, key: (_ header: JSONValue) -> _RSA.Signing.PublicKey?
+    ) throws(JWTError) -> (header: JSONValue, claims: JSONValue) {
         let parts = try split(token)
         let header = try jsonObject(parts.header)
         let claims = try jsonObject(parts.payload)
-        // Exactly "HS256": the algorithm must be pinned by the verifier, never chosen by the token,
-        // or "none" and algorithm-confusion attacks get through.
-        guard case .string("HS256") = header["alg"] else { throw .unsupportedAlgorithm }
-        // isValidAuthenticationCode compares in constant time and rejects MACs of the wrong length.
-        guard
-            HMAC<SHA256>.isValidAuthenticationCode(
-                parts.signature, authenticating: Array(parts.signingInput.utf8), using: SymmetricKey(data: key))
-        else { throw .badSignature }
-        return claims
+        guard case .string(let algorithm) = header["alg"], algorithms.contains(algorithm),
+            let padding = rsaPadding(algorithm)
+        else { throw .unsupportedAlgorithm }
+        guard let publicKey = key(header) else { throw .unknownKey }
+        let signature = _RSA.Signing.RSASignature(rawRepresentation: parts.signature)
+        guard publicKey.isValidSignature(signature, for: Array(parts.signingInput.utf8), padding: padding) else {
+            throw .badSignature
+        }
+        return (header, claims)
     }
 
     /// The three parts of a compact token, with header and payload still base64url-decoded bytes.

@@ -1,20 +1,32 @@
 import Foundation
 import PhoneStore
+import _CryptoExtras
 
-/// Verifies the bearer token of a request against the tenant: HS256 signature with the tenant's
-/// key, then `aud`, `tid`, `exp`/`nbf` (with five minutes of clock skew), then reads who is calling.
+/// Verifies the bearer token of a request against the tenant: an RS256 signature by one of the
+/// tenant's signing keys (named by the header's `kid`, or `x5t`), then `aud`, `tid`, `exp`/`nbf`
+/// (with five minutes of clock skew), then reads who is calling.
 struct TokenVerifier: Sendable {
     static let audiences: Set<String> = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]
     static let clockSkew: Double = 300
 
-    /// The tenant as it is now: a reset can rotate the signing key, a snapshot restore bring back
-    /// an older one.
+    /// The tenant as it is now: a reset can replace the signing keys, a snapshot restore bring back
+    /// older ones.
     let currentTenant: @Sendable () -> Tenant
+    /// Reads the tenant again from the database, for a token signed by a key this process has not
+    /// seen (the command line made the tenant's first key while the service ran); at most once a
+    /// second, so unknown `kid`s cannot make every request a database read.
+    let reloadTenant: (@Sendable () -> Tenant?)?
     let cache = TokenCache()
 
-    init(tenant: Tenant) { currentTenant = { tenant } }
+    init(tenant: Tenant) {
+        currentTenant = { tenant }
+        reloadTenant = nil
+    }
 
-    init(store: PhoneStore) { currentTenant = { store.tenant } }
+    init(store: PhoneStore) {
+        currentTenant = { store.tenant }
+        reloadTenant = { try? store.reloadTenant() }
+    }
 
     static let empty = GraphError.unauthenticated("Access token is empty.")
     static let notAJWT = GraphError.unauthenticated("CompactToken parsing failed with error code: 80049217")
@@ -26,29 +38,44 @@ struct TokenVerifier: Sendable {
         guard let authorization, let token = Self.bearerToken(authorization) else { throw Self.empty }
 
         let tenant = currentTenant()
-        if let hit = cache.lookup(token, signingKey: tenant.signingKey) {
+        if let hit = cache.lookup(token), KeyRing.verifies(kid: hit.kid, tenant: tenant, now: now) {
             guard now < hit.expires + Self.clockSkew else { throw Self.lifetime }
             if let notBefore = hit.notBefore, now < notBefore - Self.clockSkew { throw Self.lifetime }
             return hit.principal
         }
-        let claims: JSONValue
+        let verified: (header: JSONValue, claims: JSONValue)
         do {
-            claims = try JWT.verify(token, key: tenant.signingKey)
+            verified = try JWT.verifyRSA(token, algorithms: ["RS256"]) { header in
+                guard let kid = Self.string(header["kid"]) ?? Self.string(header["x5t"]) else { return nil }
+                if let key = KeyRing.shared.publicKey(kid: kid, tenant: tenant, now: now) { return key }
+                guard let reloaded = reloadIfDue(now: now) else { return nil }
+                return KeyRing.shared.publicKey(kid: kid, tenant: reloaded, now: now)
+            }
         } catch .malformed {
             throw Self.notAJWT
         } catch {
             throw Self.invalid
         }
+        let claims = verified.claims
         let principal = try principal(claims: claims, tenant: tenant, now: now)
-        if case .number(let expires) = claims["exp"] {
+        if case .number(let expires) = claims["exp"],
+            let kid = Self.string(verified.header["kid"]) ?? Self.string(verified.header["x5t"])
+        {
             var notBefore: Double?
             if case .number(let value) = claims["nbf"] { notBefore = value }
-            cache.store(
-                token,
-                TokenCache.Entry(
-                    principal: principal, expires: expires, notBefore: notBefore, signingKey: tenant.signingKey))
+            cache.store(token, TokenCache.Entry(principal: principal, expires: expires, notBefore: notBefore, kid: kid))
         }
         return principal
+    }
+
+    private func reloadIfDue(now: Double) -> Tenant? {
+        guard let reloadTenant else { return nil }
+        let due = cache.lastReload.withLock { last in
+            guard now - last >= 1 else { return false }
+            last = now
+            return true
+        }
+        return due ? reloadTenant() : nil
     }
 
     /// The credentials of `Bearer <token>` (scheme in any case, spaces or tabs around), or nil.

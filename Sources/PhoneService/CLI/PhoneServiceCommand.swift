@@ -12,7 +12,7 @@ public struct PhoneServiceCommand: ParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self,
-            AdminKeyCommand.self, TLSCommand.self,
+            AppCommand.self, KeysCommand.self, AdminKeyCommand.self, TLSCommand.self,
             Check.self,
             Backup.self, Restore.self,
         ]

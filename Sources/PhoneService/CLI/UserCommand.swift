@@ -19,13 +19,16 @@ struct UserCommand: ParsableCommand {
                 "A directory role, by name or template id (repeatable): "
                     + DirectoryRole.allCases.map(\.name).joined(separator: ", ") + "."))
         var role: [String] = []
+        @Option(help: "A password for sign-in (stored as a PBKDF2-HMAC-SHA256 hash, never in clear).")
+        var password: String?
 
         func run() throws {
             let store = try database.open()
             let user = try cliStep {
                 try store.perform(
                     try TenantAdministration(store: store).addUser(
-                        userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: role))
+                        userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: role,
+                        password: try TenantAdministration.passwordHash(password)))
             }
             print(user.id)
         }

@@ -21,6 +21,8 @@ extension GraphError {
         case .userNotFound(let key): self = .userNotFound(key)
         case .phoneMethodNotFound(let type): self = .methodNotFound(type.methodID)
         case .groupNotFound(let key): self = .userNotFound(key)
+        case .appNotFound(let appID):
+            self = GraphError(status: 404, code: "itemNotFound", message: "There is no application '\(appID)'.")
         case .smsSignInNeedsMobile(let type):
             self = .badRequest(
                 "SMS sign-in applies only to the mobile phone method; this method is '\(type.rawValue)'.")
@@ -79,6 +81,12 @@ extension GraphError {
             self = .badRequest("A group needs a name.")
         case .groupIDIsGUID:
             self = .badRequest("A group id must be a GUID.")
+        case .appIDUnique:
+            self = .conflict("An application with this appId already exists.")
+        case .appIDIsGUID:
+            self = .badRequest("An appId must be a GUID.")
+        case .appDisplayNameNotEmpty:
+            self = .badRequest("An application needs a displayName.")
         case .smsSignInNumberMatchesMobile, .smsSignInMobileOnly:
             // The store writes registrations itself from the stored mobile: reaching these is a bug.
             self = .generalException

@@ -1,3 +1,4 @@
+import Dispatch
 import PhoneStore
 
 /// What a handler produces: an answer now (reads, refusals), a write for the store's writer that
@@ -41,6 +42,18 @@ enum HandlerOutcome: Sendable {
                 // Rendered after the commit, by the pool thread that sends the answer: never the writer.
                 store.submit(pending) { result in finish { decide(result).map(render) } }
             })
+    }
+}
+
+extension HandlerOutcome {
+    /// An answer `work` computes on a global queue, not the libmicrohttpd pool thread: for work
+    /// that may wait on the store's writer (making a signing key) or burn CPU (a password hash).
+    static func offPool(_ work: @escaping @Sendable () throws -> HTTPResponse) -> HandlerOutcome {
+        .deferred { finish in
+            DispatchQueue.global().async {
+                finish(Result { try work() }.mapError(GraphError.init))
+            }
+        }
     }
 }
 

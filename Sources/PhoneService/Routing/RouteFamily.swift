@@ -8,16 +8,27 @@ enum RouteFamily: Sendable {
     case admin
     /// `/healthz`: for probes, without credentials.
     case health
+    /// `/{tenant}/...`: sign-in as Entra ID answers it (discovery, keys, the token endpoint), for
+    /// anyone; refusals in Entra's error shape. Told by the second segment, which no Graph path has.
+    case identity
 
     static let adminPrefix = "_admin"
+    /// The second segments of sign-in paths (`/{tenant}/oauth2/...`, `/common/userrealm/...`).
+    static let identitySegments: Set<String> = ["v2.0", "oauth2", "discovery", ".well-known", "userrealm"]
 
     init(_ target: RequestTarget) {
-        switch target.segments.first {
+        let segments = target.segments
+        switch segments.first {
         case Self.adminPrefix: self = .admin
-        case "healthz" where target.segments.count == 1: self = .health
-        default: self = .graph
+        case "healthz" where segments.count == 1: self = .health
+        default:
+            self = segments.count >= 2 && Self.identitySegments.contains(segments[1].lowercased()) ? .identity : .graph
         }
     }
+
+    /// The root segments of Graph's own routes: any other first segment is a version Graph does not
+    /// know (the table's `{tenant}` parameter matches it before the miss).
+    private static let graphRoots = ["v1.0", "beta", "healthz"]
 
     /// The journal keeps Graph requests; probes and the operator's own traffic (which includes
     /// reading the journal) are left out [choice].
@@ -30,14 +41,22 @@ enum RouteFamily: Sendable {
     /// The refusal of a path that matched no route.
     func error(_ miss: RouteTable<Endpoint>.Miss, method: String, target: RequestTarget) -> GraphError {
         switch self {
+        case .identity:
+            return GraphError(status: 404, code: "itemNotFound", message: "No sign-in endpoint here.")
         case .admin:
-            GraphError(
+            return GraphError(
                 status: 404, code: "itemNotFound",
                 message: "No admin endpoint \(method) /\(target.segments.joined(separator: "/")); "
                     + "see the admin API in docs/testing-with-phone-service.md.")
         case .graph, .health:
             // The first segment names the version: a miss there is an unknown version.
-            miss.depth == 0 && !miss.segment.isEmpty ? .invalidVersion(miss.segment) : .segmentNotFound(miss.segment)
+            if miss.depth == 0 && !miss.segment.isEmpty { return .invalidVersion(miss.segment) }
+            if let first = target.segments.first, !first.isEmpty,
+                !Self.graphRoots.contains(where: { first.equalsIgnoringASCIICase($0) })
+            {
+                return .invalidVersion(first)
+            }
+            return .segmentNotFound(miss.segment)
         }
     }
 

@@ -1,14 +1,24 @@
-/// The tenant a database emulates: its id (`tid` in tokens), its token signing key, and the admin
-/// key that the `/_admin/` API takes as a bearer token.
+/// The tenant a database emulates: its id (`tid` in tokens), its RSA token signing keys, and the
+/// admin key that the `/_admin/` API takes as a bearer token.
 public struct Tenant: Sendable, Equatable {
     public let id: String
+    /// The random bytes of schema versions before 9 (`tenant.signing_key`): still made and rotated
+    /// with the tenant, signing nothing since tokens are RS256.
     public let signingKey: [UInt8]
     public let adminKey: String
+    /// The RSA signing keys, the current one (if any yet) first, then retired ones.
+    public let signingKeys: [SigningKeyRecord]
 
-    public init(id: String, signingKey: [UInt8], adminKey: String = "") {
+    public init(id: String, signingKey: [UInt8], adminKey: String = "", signingKeys: [SigningKeyRecord] = []) {
         self.id = id
         self.signingKey = signingKey
         self.adminKey = adminKey
+        self.signingKeys = signingKeys
+    }
+
+    /// The key that signs new tokens; nil until the first one is made (keys are made on first use).
+    public var currentSigningKey: SigningKeyRecord? {
+        signingKeys.first { $0.retiredAt == nil }
     }
 
     /// A new admin key: "psa_" and 32 random bytes in hex.

@@ -6,18 +6,23 @@ public struct ResetScope: Sendable, Equatable {
     public var keepUsers = false
     /// Groups and their members (members only when users are kept too).
     public var keepGroups = false
-    /// The token signing key; when it is not kept every token issued so far stops working.
+    /// The token signing keys; when they are not kept every token issued so far stops working
+    /// (the key set is emptied, and a new key is made when the next token is).
     public var keepSigningKey = false
+    /// App registrations with their secrets and certificates.
+    public var keepApplications = false
     /// The request journal (with the entries still buffered); cleared when it is not kept.
     public var keepJournal = false
 
     public init(
-        keepUsers: Bool = false, keepGroups: Bool = false, keepSigningKey: Bool = false, keepJournal: Bool = false
+        keepUsers: Bool = false, keepGroups: Bool = false, keepSigningKey: Bool = false, keepJournal: Bool = false,
+        keepApplications: Bool = false
     ) {
         self.keepUsers = keepUsers
         self.keepGroups = keepGroups
         self.keepSigningKey = keepSigningKey
         self.keepJournal = keepJournal
+        self.keepApplications = keepApplications
     }
 }
 
@@ -53,6 +58,7 @@ extension PendingWrite where Value == Tenant? {
             try db.run("UPDATE sms_policy SET state = 'disabled', updated_at = ?", [.text(Timestamp.now())])
             if !scope.keepGroups { try db.execute("DELETE FROM directory_group") }
             if !scope.keepUsers { try db.execute("DELETE FROM user") }
+            if !scope.keepApplications { try db.execute("DELETE FROM app_registration") }
             if scope.keepJournal {
                 try PhoneStore.flush(journal, prune: false, in: db)
             } else {
@@ -62,6 +68,7 @@ extension PendingWrite where Value == Tenant? {
             guard !scope.keepSigningKey, let current = try PhoneStore.tenant(in: db) else { return nil }
             let rotated = Tenant(id: current.id, signingKey: Tenant.makeSigningKey(), adminKey: current.adminKey)
             try db.run("UPDATE tenant SET signing_key = ?", [.blob(rotated.signingKey)])
+            try db.execute("DELETE FROM signing_key")
             return rotated
         }
     }

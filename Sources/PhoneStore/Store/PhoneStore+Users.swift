@@ -18,9 +18,13 @@ extension PhoneStore {
     /// Adds a user; `id` defaults to a new GUID. Returns the stored user.
     @discardableResult
     public func addUser(
-        userPrincipalName: String, id: String? = nil, displayName: String? = nil, roles: [DirectoryRole] = []
+        userPrincipalName: String, id: String? = nil, displayName: String? = nil, roles: [DirectoryRole] = [],
+        password: PasswordHash? = nil
     ) throws(StoreError) -> User {
-        try perform(.addUser(userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: roles))
+        try perform(
+            .addUser(
+                userPrincipalName: userPrincipalName, id: id, displayName: displayName, roles: roles,
+                password: password))
     }
 
     /// Removes a user with their roles and phone methods.
@@ -58,8 +62,10 @@ extension PhoneStore {
 }
 
 extension PendingWrite where Value == User {
+    /// Adds a user, with a password when `password` is given (as its hash: never the text).
     public static func addUser(
-        userPrincipalName: String, id: String? = nil, displayName: String? = nil, roles: [DirectoryRole] = []
+        userPrincipalName: String, id: String? = nil, displayName: String? = nil, roles: [DirectoryRole] = [],
+        password: PasswordHash? = nil
     ) -> PendingWrite {
         let objectID = (id ?? UUID().uuidString).lowercased()
         let name = displayName ?? String(userPrincipalName.prefix(while: { $0 != "@" }))
@@ -72,6 +78,7 @@ extension PendingWrite where Value == User {
                     "INSERT INTO user_role (user_id, role_template_id) VALUES (?, ?)",
                     [.text(objectID), .text(role.rawValue)])
             }
+            if let password { try PhoneStore.setPassword(password, userID: objectID, in: db) }
             guard let user = try PhoneStore.user(key: objectID, in: db) else { throw StoreError.userNotFound(objectID) }
             return user
         }
@@ -83,6 +90,22 @@ extension PendingWrite where Value == Void {
         PendingWrite { db in
             guard let user = try PhoneStore.user(key: key, in: db) else { throw StoreError.userNotFound(key) }
             try db.run("DELETE FROM user WHERE id = ?", [.text(user.id)])
+        }
+    }
+}
+
+extension PhoneStore {
+    /// Whether some user's principal name is in `domain` (`name@domain`, without regard to case):
+    /// a domain name stands for this tenant on the sign-in paths when it is.
+    public func hasUser(inDomain domain: String) throws(StoreError) -> Bool {
+        try read { db in
+            try db.scalarInt(
+                "SELECT EXISTS (SELECT 1 FROM user WHERE user_principal_name LIKE '%@' || ? ESCAPE '\\')",
+                [
+                    .text(
+                        domain.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                            .replacingOccurrences(of: "_", with: "\\_"))
+                ]) == 1
         }
     }
 }

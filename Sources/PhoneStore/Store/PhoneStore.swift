@@ -87,6 +87,18 @@ public final class PhoneStore: @unchecked Sendable {
         try db.query("SELECT id, signing_key, admin_key FROM tenant") { row in
             tenant = Tenant(id: row.text(0) ?? "", signingKey: row.blob(1), adminKey: row.text(2) ?? "")
         }
+        guard let tenant else { return nil }
+        return Tenant(
+            id: tenant.id, signingKey: tenant.signingKey, adminKey: tenant.adminKey,
+            signingKeys: try signingKeys(in: db))
+    }
+
+    /// Reads the tenant again from the database and serves that: another process (the command line
+    /// minting the tenant's first token) may have added a signing key since it was loaded.
+    @discardableResult
+    public func reloadTenant() throws(StoreError) -> Tenant {
+        guard let tenant = try read({ db in try Self.tenant(in: db) }) else { throw .noTenant }
+        replaceTenant(tenant)
         return tenant
     }
 

@@ -36,6 +36,10 @@ public enum Rule: String, CaseIterable, Sendable {
     /// Primary key / CHECK: a group's id is a unique lower-case GUID.
     case groupIDUnique = "group_id_unique"
     case groupIDIsGUID = "group_id_is_guid"
+    /// Primary key / CHECK: an app registration's client id is a unique lower-case GUID.
+    case appIDUnique = "app_registration_app_id_unique"
+    case appIDIsGUID = "app_registration_app_id_is_guid"
+    case appDisplayNameNotEmpty = "app_registration_display_name_not_empty"
 
     /// The `table.column, ...` list SQLite names in "UNIQUE constraint failed: ..." for rules
     /// enforced by a UNIQUE constraint or index (SQLite reports columns, not the constraint name).
@@ -47,6 +51,7 @@ public enum Rule: String, CaseIterable, Sendable {
         case .smsSignInNumberUnique: "sms_sign_in.phone_number"
         case .groupDisplayNameUnique: "directory_group.display_name"
         case .groupIDUnique: "directory_group.id"
+        case .appIDUnique: "app_registration.app_id"
         default: nil
         }
     }

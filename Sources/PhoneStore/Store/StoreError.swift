@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case userNotFound(String)
     case phoneMethodNotFound(PhoneType)
     case groupNotFound(String)
+    /// No app registration with this client id.
+    case appNotFound(String)
     /// SMS sign-in can only be enabled or disabled on a mobile.
     case smsSignInNeedsMobile(PhoneType)
     /// The SMS policy does not let this user sign in by SMS.
@@ -72,6 +74,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .userNotFound(let key): "no user '\(key)'"
         case .phoneMethodNotFound(let type): "no \(type.rawValue) phone method"
         case .groupNotFound(let key): "no group '\(key)'"
+        case .appNotFound(let appID): "no application '\(appID)'"
         case .smsSignInNeedsMobile(let type): "SMS sign-in applies to the mobile only, not \(type.rawValue)"
         case .smsSignInNotAllowedByPolicy: "the SMS policy does not allow this user to sign in by SMS"
         case .schemaTooNew(let found, let supported):

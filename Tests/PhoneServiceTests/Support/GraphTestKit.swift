@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import Testing
+import _CryptoExtras
 
 @testable import PhoneService
 @testable import PhoneStore
@@ -124,10 +126,21 @@ func isRecentISO8601UTC(_ text: String?) -> Bool {
     return abs(date.timeIntervalSinceNow) < 60
 }
 
-/// Builds tokens by hand for the token tests: claims as `JSONValue`, any header, any key.
+/// Builds tokens by hand for the token tests: claims as `JSONValue`, any header, signed RS256 with
+/// the tenant's current key (or another key).
 struct TokenForge {
     let tenant: Tenant
+    let key: SigningKey
     let now = Date().timeIntervalSince1970.rounded(.down)
+
+    init(store: PhoneStore) throws {
+        _ = TestKeys.install
+        key = try KeyRing.shared.currentKey(of: store)
+        tenant = store.tenant
+    }
+
+    /// An RSA key no tenant has, made once per test process.
+    static let otherKey: SigningKey? = try? SigningKey(SigningKey.make())
 
     /// Claims of a valid delegated token for `user`, which a test then breaks one at a time.
     func delegatedClaims(
@@ -146,15 +159,26 @@ struct TokenForge {
         ]
     }
 
-    func sign(_ claims: [(key: String, value: JSONValue)], key: [UInt8]? = nil) -> String {
-        JWT.sign(claims: .object(claims), key: key ?? tenant.signingKey)
+    /// `claims` signed RS256 with the tenant's key, or `other` (with the tenant key's `kid`, so that
+    /// only the signature is wrong).
+    func sign(_ claims: [(key: String, value: JSONValue)], otherKey other: Bool = false) -> String {
+        guard other else { return (try? JWT.signRS256(claims: .object(claims), key: key)) ?? "" }
+        let header = #"{"typ":"JWT","alg":"RS256","kid":"\#(key.kid)"}"#
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(JSONValue.object(claims).serialized())
+        return input + "." + Base64URL.encode(Self.otherKey.map { signature(over: input, with: $0) } ?? [])
     }
 
-    /// A token with an arbitrary header, signed with HMAC-SHA256 under the tenant key (or `signature`
-    /// verbatim when given).
+    /// A token with an arbitrary header, signed RS256 under the tenant key (or `signature` verbatim
+    /// when given).
     func sign(header: String, _ claims: [(key: String, value: JSONValue)], signature: String? = nil) -> String {
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(JSONValue.object(claims).serialized())
-        return input + "." + (signature ?? Base64URL.encode(JWT.signature(over: input, key: tenant.signingKey)))
+        return input + "." + (signature ?? Base64URL.encode(self.signature(over: input, with: key)))
+    }
+
+    /// The RS256 signature of a signing input ("header.payload").
+    func signature(over input: String, with key: SigningKey) -> [UInt8] {
+        let signature = try? key.privateKey.signature(for: Array(input.utf8), padding: .insecurePKCS1v1_5)
+        return signature.map { Array($0.rawRepresentation) } ?? []
     }
 }
 
@@ -164,5 +188,14 @@ extension Array where Element == (key: String, value: JSONValue) {
         var claims = filter { $0.key != key }
         if let value { claims.append((key, value)) }
         return claims
+    }
+}
+
+/// HS256 tokens, which the service no longer accepts: for tests that show they are refused.
+enum HS256 {
+    static func sign(claims: JSONValue, key: [UInt8]) -> String {
+        let input = Base64URL.encode(#"{"alg":"HS256","typ":"JWT"}"#.utf8) + "." + Base64URL.encode(claims.serialized())
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: SymmetricKey(data: key))
+        return input + "." + Base64URL.encode(mac)
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import PhoneStore
+import Synchronization
+import _CryptoExtras
+
+/// The tenant's signing keys as the service uses them: each parsed once (by `kid`, which is derived
+/// from the key), the current one made on first use. A new tenant has no key until its first token
+/// or its JWKS is asked for, so a store that never signs anything never pays for an RSA key.
+final class KeyRing: Sendable {
+    static let shared = KeyRing()
+
+    /// Makes a new key whose `kid` is none of those given (the tenant's current ones).
+    typealias Maker = @Sendable (_ taken: Set<String>) throws -> SigningKeyRecord
+
+    private let parsed = Mutex<[String: SigningKey]>([:])
+    private let retirements = Mutex<[String: Double]>([:])
+    /// Held while a key is made, so that concurrent first uses make one key, not several.
+    private let making = NSLock()
+    private let maker = Mutex<Maker>({ _ in try SigningKey.make() })
+
+    /// Replaces how keys are made: the test suites hand out keys from a small pool made once, as
+    /// an RSA key costs a noticeable fraction of a second and hundreds of test tenants need one.
+    func useMaker(_ newMaker: @escaping Maker) {
+        maker.withLock { $0 = newMaker }
+    }
+
+    /// The parsed form of `record`.
+    func key(_ record: SigningKeyRecord) throws -> SigningKey {
+        if let hit = parsed.withLock({ $0[record.kid] }) { return hit }
+        let key = try SigningKey(record)
+        parsed.withLock { $0[record.kid] = key }
+        return key
+    }
+
+    /// The key that signs new tokens for `store`'s tenant, made and stored first when there is none.
+    /// Blocks while a key is made and committed: call it off libmicrohttpd's pool threads.
+    func currentKey(of store: PhoneStore) throws -> SigningKey {
+        if let record = store.tenant.currentSigningKey { return try key(record) }
+        making.lock()
+        defer { making.unlock() }
+        if let record = store.tenant.currentSigningKey { return try key(record) }
+        let make = maker.withLock { $0 }
+        let taken = Set(store.tenant.signingKeys.map(\.kid))
+        let tenant = try store.perform(.addSigningKey(try make(taken), of: store))
+        guard let record = tenant.currentSigningKey else { throw StoreError.noTenant }
+        return try key(record)
+    }
+
+    /// Every key `tenant` publishes (current first), parsed.
+    func keys(of tenant: Tenant, now: Date = Date()) -> [SigningKey] {
+        tenant.signingKeys.filter { Self.verifies($0, now: now.timeIntervalSince1970) }.compactMap { try? key($0) }
+    }
+
+    /// The public key `kid` names among `tenant`'s keys that still verify tokens, or nil.
+    func publicKey(kid: String, tenant: Tenant, now: Double) -> _RSA.Signing.PublicKey? {
+        guard let record = tenant.signingKeys.first(where: { $0.kid == kid }), Self.verifies(record, now: now) else {
+            return nil
+        }
+        return try? key(record).publicKey
+    }
+
+    /// Whether the key `kid` still verifies tokens: the current key, or a retired one within its
+    /// retention. Cheap for the current key: this runs on every request with a cached token.
+    static func verifies(kid: String, tenant: Tenant, now: Double) -> Bool {
+        guard let record = tenant.signingKeys.first(where: { $0.kid == kid }) else { return false }
+        return verifies(record, now: now)
+    }
+
+    static func verifies(_ record: SigningKeyRecord, now: Double) -> Bool {
+        guard let retired = record.retiredAt else { return true }
+        guard let seconds = shared.retirement(retired) else { return false }
+        return now < seconds + Double(SigningKeyRecord.retiredRetentionSeconds)
+    }
+
+    /// A retired key's retirement time in seconds, parsed once per text: requests with tokens of a
+    /// retired key ask on every request until their tokens expire.
+    private func retirement(_ text: String) -> Double? {
+        if let hit = retirements.withLock({ $0[text] }) { return hit }
+        guard let date = ISO8601DateFormatter().date(from: text) else { return nil }
+        retirements.withLock { $0[text] = date.timeIntervalSince1970 }
+        return date.timeIntervalSince1970
+    }
+}

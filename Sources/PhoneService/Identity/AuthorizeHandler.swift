@@ -1,0 +1,126 @@
+import Foundation
+import PhoneStore
+
+/// `/{tenant}/oauth2/v2.0/authorize`: the authorization code flow's sign-in page. `GET` shows a
+/// form for the tenant's users (with the request's parameters carried along); `POST` checks the
+/// password and redirects to the registered redirect URI with `code` and `state`. A redirect URI
+/// that is not registered, or an unknown app, gets an error page, never a redirect.
+struct AuthorizeHandler: Sendable {
+    let store: PhoneStore
+    let codes: AuthorizationCodes
+
+    /// The parameters carried from the app's request through the page.
+    static let carried = [
+        "client_id", "response_type", "redirect_uri", "scope", "state", "nonce", "code_challenge",
+        "code_challenge_method", "response_mode", "login_hint", "prompt",
+    ]
+
+    func show(_ call: Call) -> HandlerOutcome {
+        var fields: [String: String] = [:]
+        for (name, value) in call.request.query where fields[name] == nil { fields[name] = value }
+        return respond(call, fields: fields, submitted: false)
+    }
+
+    func submit(_ call: Call) -> HandlerOutcome {
+        let fields = (try? FormBody(call.request.body).fields) ?? [:]
+        return respond(call, fields: fields, submitted: true)
+    }
+
+    private func respond(_ call: Call, fields: [String: String], submitted: Bool) -> HandlerOutcome {
+        let (store, codes, response) = (store, codes, call.response)
+        let path = call.request.path
+        return IdentityHandler.answer(call) { authority in
+            let tenant: Tenant
+            let app: AppRegistration
+            let redirectURI: String
+            do {
+                tenant = try authority.resolve(store, error: "invalid_request")
+                let clientID = fields["client_id"] ?? ""
+                guard let found = try store.appRegistration(appID: clientID) else {
+                    throw EntraError.unknownApplication(clientID, tenant: tenant.id)
+                }
+                app = found
+                redirectURI = fields["redirect_uri"] ?? ""
+                guard app.redirectURIs.contains(redirectURI) else {
+                    throw EntraError.redirectURIMismatch(redirectURI, appID: app.appID)
+                }
+                guard fields["response_type"] == "code" else {
+                    throw EntraError(
+                        "unsupported_response_type", 700_054,
+                        "response_type '\(fields["response_type"] ?? "")' is not enabled for the application.")
+                }
+                _ = try Scopes(fields["scope"] ?? "", tenant: tenant)
+            } catch let error as EntraError {
+                return Self.page(
+                    response, status: 400,
+                    body: "<h1>Sorry, but we're having trouble signing you in.</h1>"
+                        + "<p>AADSTS\(error.code): \(Self.escape(error.message))</p>")
+            }
+            var problem: String?
+            if submitted {
+                let login = fields["login"] ?? ""
+                if let user = try store.user(key: login), login.contains("@"),
+                    let stored = try store.passwordHash(userID: user.id),
+                    Secrets.verifyPassword(fields["passwd"] ?? "", against: stored)
+                {
+                    let challenge = fields["code_challenge"]
+                    let code = codes.issue(
+                        AuthorizationCodes.Grant(
+                            clientID: app.appID, redirectURI: redirectURI, scope: fields["scope"] ?? "",
+                            userID: user.id, nonce: fields["nonce"], challenge: challenge,
+                            challengeMethod: fields["code_challenge_method"] ?? "plain",
+                            expires: Date().timeIntervalSince1970 + AuthorizationCodes.lifetime))
+                    var query = "code=" + PercentEncoding.encode(code)
+                    if let state = fields["state"] { query += "&state=" + PercentEncoding.encode(state) }
+                    query += "&session_state=" + PercentEncoding.encode(UUID().uuidString.lowercased())
+                    let location = redirectURI + (redirectURI.contains("?") ? "&" : "?") + query
+                    return HTTPResponse(
+                        status: 302, headers: [("Location", location), ("Cache-Control", "no-store, no-cache")])
+                }
+                problem = "Your account or password is incorrect. (AADSTS50126)"
+            }
+            return Self.page(
+                response, status: 200, body: Self.form(action: path, app: app, fields: fields, problem: problem))
+        }
+    }
+
+    private static func form(action: String, app: AppRegistration, fields: [String: String], problem: String?) -> String
+    {
+        var html = "<h1>Sign in</h1><p>to continue to \(escape(app.displayName))</p>"
+        if let problem { html += "<p role=\"alert\" id=\"error\">\(escape(problem))</p>" }
+        html += "<form method=\"post\" action=\"\(escape(action))\">"
+        for name in carried {
+            if let value = fields[name] {
+                html += "<input type=\"hidden\" name=\"\(name)\" value=\"\(escape(value))\">"
+            }
+        }
+        let hint = fields["login"] ?? fields["login_hint"] ?? ""
+        html += "<label>Email <input type=\"email\" name=\"login\" value=\"\(escape(hint))\" autofocus></label>"
+        html += "<label>Password <input type=\"password\" name=\"passwd\"></label>"
+        html += "<button type=\"submit\">Sign in</button></form>"
+        return html
+    }
+
+    private static func page(_ writer: ResponseWriter, status: Int, body: String) -> HTTPResponse {
+        let html =
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in to your account</title>"
+            + "</head><body>\(body)</body></html>"
+        return writer.json(status: status, body: Array(html.utf8), contentType: "text/html; charset=utf-8")
+    }
+
+    /// HTML-escapes text for element content and double-quoted attributes.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import PhoneService
+@testable import PhoneStore
+
+/// The tenant's key set as the verifier sees it: a retired key verifies its tokens for its
+/// retention and not after, cached or not; a key made by another process is found.
+@Suite struct KeyRingTests {
+    let server: TestServer
+    let alice: User
+
+    init() throws {
+        server = try TestServer(limits: HTTPServer.Limits(threads: 2))
+        alice = try server.addUser("alice@contoso.com")
+    }
+
+    @Test func aRetiredKeyVerifiesForItsRetentionOnly() throws {
+        let now = Date()
+        // A token that outlives the retention, signed by the key that is then retired.
+        let token = try TokenIssuer(store: server.store).delegated(
+            user: alice, scopes: ["UserAuthenticationMethod.Read"], lifetime: 3 * 86_400, now: now)
+        try server.store.perform(.rotateSigningKey(of: server.store))
+        let verifier = TokenVerifier(store: server.store)
+        let start = now.timeIntervalSince1970
+        let retention = Double(SigningKeyRecord.retiredRetentionSeconds)
+        #expect(throws: Never.self) { try verifier.principal(authorization: "Bearer \(token)", now: start + 60) }
+        // Cached now; the cache still asks whether the key counts.
+        #expect(throws: Never.self) {
+            try verifier.principal(authorization: "Bearer \(token)", now: start + retention - 60)
+        }
+        #expect(throws: TokenVerifier.invalid) {
+            try verifier.principal(authorization: "Bearer \(token)", now: start + retention + 60)
+        }
+        // And uncached.
+        #expect(throws: TokenVerifier.invalid) {
+            try TokenVerifier(store: server.store).principal(
+                authorization: "Bearer \(token)", now: start + retention + 60)
+        }
+    }
+
+    /// The command line makes the first key while the service runs with none: the service reads
+    /// the tenant again for the unknown kid and accepts the token.
+    @Test func aKeyMadeByAnotherProcessIsFound() throws {
+        #expect(server.store.tenant.currentSigningKey == nil)
+        let other = try PhoneStore(path: server.databasePath)
+        let token = try TokenIssuer(store: other).delegated(user: alice, scopes: ["UserAuthenticationMethod.Read"])
+        #expect(server.store.tenant.currentSigningKey == nil, "the serving store has not seen it yet")
+        let response = try server.send("GET", "/v1.0/me/authentication/phoneMethods", token: token)
+        #expect(response.status == 200, "\(response.text)")
+        #expect(server.store.tenant.currentSigningKey != nil)
+    }
+}
