@@ -14,10 +14,12 @@ final class TestServer {
     var port: Int { server.socket.port }
     var databasePath: String { store.path }
 
-    init(limits: HTTPServer.Limits = HTTPServer.Limits()) throws {
+    /// `journal`: the request journal's settings (tests that count commits turn it off: a refused
+    /// request's row is written by a timer, whenever the machine gets to it).
+    init(limits: HTTPServer.Limits = HTTPServer.Limits(), journal: JournalSettings = JournalSettings()) throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "phone-service-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try PhoneStore(path: directory.appending(path: "state.db").path)
+        store = try PhoneStore(path: directory.appending(path: "state.db").path, journal: journal)
         var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let application = Application(store: store, logger: logger)
