@@ -1,6 +1,6 @@
 import CLibFuzzer
 import Glibc
-import PhoneStore
+@testable import PhoneStore
 
 @testable import PhoneService
 

@@ -25,7 +25,7 @@ import Testing
             let store = try PhoneStore(path: db, durability: .normal)
             let admin = try store.addUser(userPrincipalName: "admin@contoso.com", roles: [.globalAdministrator])
             try store.addUser(userPrincipalName: "alice@contoso.com")
-            token = TokenIssuer(tenant: store.tenant).delegated(
+            token = try TokenIssuer(store: store).delegated(
                 user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"])
             adminKey = store.tenant.adminKey
             service = try ServiceProcess(databasePath: db, arguments: ["--tls-listen", "127.0.0.1:0"] + arguments)

@@ -192,9 +192,8 @@ final class RequestPipeline: Sendable {
             store.recordLater(record.entry(status: answer.status, error: failure))
         }
         if answer.status >= 500 {
-            var metadata: Logger.Metadata = [
-                "request-id": "\(record.response.requestID)", "status": "\(answer.status)",
-            ]
+            // The request's own line, which follows, has its status; this one says why.
+            var metadata: Logger.Metadata = ["request-id": "\(record.response.requestID)"]
             if let cause = failure?.cause { metadata["cause"] = "\(cause)" }
             logger.error("request failed", metadata: metadata)
         }

@@ -17,11 +17,16 @@ final class TestServer {
     /// The tenant CA's certificate file, when serving HTTPS.
     let caFile: String?
 
-    init(limits: HTTPServer.Limits = HTTPServer.Limits(), tls: Bool = false) throws {
+    /// `journal`: the request journal's settings (tests that count commits turn it off: a refused
+    /// request's row is written by a timer, whenever the machine gets to it).
+    init(
+        limits: HTTPServer.Limits = HTTPServer.Limits(), tls: Bool = false,
+        journal: JournalSettings = JournalSettings()
+    ) throws {
         _ = TestKeys.install
         directory = FileManager.default.temporaryDirectory.appending(path: "phone-service-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try PhoneStore(path: directory.appending(path: "state.db").path)
+        store = try PhoneStore(path: directory.appending(path: "state.db").path, journal: journal)
         var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         var identity: HTTPServer.TLS?
