@@ -1,8 +1,8 @@
 import CLibFuzzer
 import Glibc
-@testable import PhoneStore
 
 @testable import PhoneService
+@testable import PhoneStore
 
 /// libFuzzer target for the write bodies (`PhoneMethodBody`, `SmsPolicyBody`) and
 /// `PhoneNumber.isValid`.
