@@ -268,6 +268,27 @@ import Testing
         #expect(again.status == 400 && again.errorCodes == [9_002_313], "a device code is redeemed once")
     }
 
+    /// A person approves a device code on the page its `verification_uri` names.
+    @Test func aPersonApprovesADeviceCodeOnTheSignInPage() throws {
+        let started = try fixture.token(
+            [("client_id", fixture.appID), ("scope", "User.Read")], path: "/\(fixture.tenantID)/oauth2/v2.0/devicecode")
+        let userCode = try #require(started.string("user_code"))
+        let page = try #require(started.string("verification_uri")?.dropFirst(fixture.base.count))
+        #expect(try fixture.get(String(page)).text.contains("name=\"otc\""))
+        let wrong = try fixture.token(
+            [("otc", userCode), ("login", "alice@contoso.com"), ("passwd", "wrong")], path: String(page))
+        #expect(wrong.status == 200 && wrong.text.contains("AADSTS50126"))
+        let signedIn = try fixture.token(
+            [("otc", userCode), ("login", "alice@contoso.com"), ("passwd", SignInFixture.password)], path: String(page))
+        #expect(signedIn.text.contains("You have signed in"), "\(signedIn.text)")
+        let tokens = try fixture.token([
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("client_id", fixture.appID),
+            ("client_secret", fixture.secret), ("device_code", try #require(started.string("device_code"))),
+        ])
+        #expect(tokens.status == 200, "\(tokens.text)")
+        #expect(try SignInFixture.claims(tokens.string("access_token") ?? "")["oid"] == .string(fixture.alice.id))
+    }
+
     @Test func commonResolvesToTheTenant() throws {
         let response = try fixture.token(fixture.clientCredentials, path: "/common/oauth2/v2.0/token")
         #expect(response.status == 200, "\(response.text)")
