@@ -289,9 +289,16 @@ import Testing
         #expect(try SignInFixture.claims(tokens.string("access_token") ?? "")["oid"] == .string(fixture.alice.id))
     }
 
-    @Test func commonResolvesToTheTenant() throws {
-        let response = try fixture.token(fixture.clientCredentials, path: "/common/oauth2/v2.0/token")
-        #expect(response.status == 200, "\(response.text)")
-        #expect(try SignInFixture.claims(response.string("access_token") ?? "")["tid"] == .string(fixture.tenantID))
+    @Test func commonAndADomainResolveToTheTenantForUsersAndADomainForApps() throws {
+        let user = try fixture.token(fixture.passwordGrant(scope: "User.Read"), path: "/common/oauth2/v2.0/token")
+        #expect(user.status == 200, "\(user.text)")
+        #expect(try SignInFixture.claims(user.string("access_token") ?? "")["tid"] == .string(fixture.tenantID))
+        let app = try fixture.token(fixture.clientCredentials, path: "/contoso.com/oauth2/v2.0/token")
+        #expect(app.status == 200, "\(app.text)")
+        // An app signing in as itself must name its tenant, as on Entra.
+        for name in ["common", "organizations"] {
+            let refused = try fixture.token(fixture.clientCredentials, path: "/\(name)/oauth2/v2.0/token")
+            #expect(refused.status == 400 && refused.errorCodes == [50059], "\(refused.text)")
+        }
     }
 }
