@@ -59,9 +59,9 @@ The demo app's credentials (a new secret each run; the app has UserAuthenticatio
 export CLIENT_ID=$APP_ID CLIENT_SECRET=$CLIENT_SECRET
 
 Get a Graph token as an app does, from the token endpoint (Alice's password is $PASSWORD):
-curl -s "$BASE/common/oauth2/v2.0/token" -d grant_type=client_credentials -d client_id=\$CLIENT_ID \\
+curl -s "$BASE/contoso.com/oauth2/v2.0/token" -d grant_type=client_credentials -d client_id=\$CLIENT_ID \\
   -d client_secret=\$CLIENT_SECRET -d scope=https://graph.microsoft.com/.default
-curl -s "$BASE/common/oauth2/v2.0/token" -d grant_type=password -d client_id=\$CLIENT_ID \\
+curl -s "$BASE/contoso.com/oauth2/v2.0/token" -d grant_type=password -d client_id=\$CLIENT_ID \\
   -d client_secret=\$CLIENT_SECRET -d username=$USER -d password=$PASSWORD -d scope=User.Read
 (MSAL and azure-identity need an https:// authority; docs/sign-in.md says what they need.)
 

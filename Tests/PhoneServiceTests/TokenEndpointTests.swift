@@ -268,9 +268,37 @@ import Testing
         #expect(again.status == 400 && again.errorCodes == [9_002_313], "a device code is redeemed once")
     }
 
-    @Test func commonResolvesToTheTenant() throws {
-        let response = try fixture.token(fixture.clientCredentials, path: "/common/oauth2/v2.0/token")
-        #expect(response.status == 200, "\(response.text)")
-        #expect(try SignInFixture.claims(response.string("access_token") ?? "")["tid"] == .string(fixture.tenantID))
+    /// A person approves a device code on the page its `verification_uri` names.
+    @Test func aPersonApprovesADeviceCodeOnTheSignInPage() throws {
+        let started = try fixture.token(
+            [("client_id", fixture.appID), ("scope", "User.Read")], path: "/\(fixture.tenantID)/oauth2/v2.0/devicecode")
+        let userCode = try #require(started.string("user_code"))
+        let page = try #require(started.string("verification_uri")?.dropFirst(fixture.base.count))
+        #expect(try fixture.get(String(page)).text.contains("name=\"otc\""))
+        let wrong = try fixture.token(
+            [("otc", userCode), ("login", "alice@contoso.com"), ("passwd", "wrong")], path: String(page))
+        #expect(wrong.status == 200 && wrong.text.contains("AADSTS50126"))
+        let signedIn = try fixture.token(
+            [("otc", userCode), ("login", "alice@contoso.com"), ("passwd", SignInFixture.password)], path: String(page))
+        #expect(signedIn.text.contains("You have signed in"), "\(signedIn.text)")
+        let tokens = try fixture.token([
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("client_id", fixture.appID),
+            ("client_secret", fixture.secret), ("device_code", try #require(started.string("device_code"))),
+        ])
+        #expect(tokens.status == 200, "\(tokens.text)")
+        #expect(try SignInFixture.claims(tokens.string("access_token") ?? "")["oid"] == .string(fixture.alice.id))
+    }
+
+    @Test func commonAndADomainResolveToTheTenantForUsersAndADomainForApps() throws {
+        let user = try fixture.token(fixture.passwordGrant(scope: "User.Read"), path: "/common/oauth2/v2.0/token")
+        #expect(user.status == 200, "\(user.text)")
+        #expect(try SignInFixture.claims(user.string("access_token") ?? "")["tid"] == .string(fixture.tenantID))
+        let app = try fixture.token(fixture.clientCredentials, path: "/contoso.com/oauth2/v2.0/token")
+        #expect(app.status == 200, "\(app.text)")
+        // An app signing in as itself must name its tenant, as on Entra.
+        for name in ["common", "organizations"] {
+            let refused = try fixture.token(fixture.clientCredentials, path: "/\(name)/oauth2/v2.0/token")
+            #expect(refused.status == 400 && refused.errorCodes == [50059], "\(refused.text)")
+        }
     }
 }

@@ -60,3 +60,19 @@ def test_msal_refuses_an_http_authority(base, tenant_id, app):
         return
     result = client.acquire_token_for_client(scopes=["https://graph.microsoft.com/.default"])
     assert "access_token" in result, result
+
+
+def test_pyjwt_verifies_an_id_token_with_the_discovery_documents_issuer(base, tenant_id, app, admin):
+    admin.post("/users", json={"userPrincipalName": "signin.user@contoso.com", "password": "pw-for-pyjwt"}) \
+        .raise_for_status()
+    discovery = httpx.get(f"{base}/{tenant_id}/v2.0/.well-known/openid-configuration").json()
+    answer = httpx.post(discovery["token_endpoint"], data={
+        "grant_type": "password", "client_id": app["appId"], "client_secret": app["secret"],
+        "username": "signin.user@contoso.com", "password": "pw-for-pyjwt", "nonce": "n-1",
+        "scope": "https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite openid profile offline_access"})
+    assert answer.status_code == 200, answer.text
+    id_token = answer.json()["id_token"]
+    key = jwt.PyJWKClient(discovery["jwks_uri"]).get_signing_key_from_jwt(id_token)
+    claims = jwt.decode(id_token, key.key, algorithms=["RS256"], audience=app["appId"], issuer=discovery["issuer"])
+    assert claims["preferred_username"] == "signin.user@contoso.com"
+    assert claims["nonce"] == "n-1" and claims["tid"] == tenant_id

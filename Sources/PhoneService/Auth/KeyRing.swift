@@ -14,8 +14,6 @@ final class KeyRing: Sendable {
 
     private let parsed = Mutex<[String: SigningKey]>([:])
     private let retirements = Mutex<[String: Double]>([:])
-    /// Held while a key is made, so that concurrent first uses make one key, not several.
-    private let making = NSLock()
     private let maker = Mutex<Maker>({ _ in try SigningKey.make() })
 
     /// Replaces how keys are made: the test suites hand out keys from a small pool made once, as
@@ -33,11 +31,11 @@ final class KeyRing: Sendable {
     }
 
     /// The key that signs new tokens for `store`'s tenant, made and stored first when there is none.
-    /// Blocks while a key is made and committed: call it off libmicrohttpd's pool threads.
+    /// Blocks while a key is made and committed: call it off libmicrohttpd's pool threads. Two
+    /// first uses at once may both make a key; the write stores one only when the tenant has none,
+    /// so both get the one stored first (no lock: a process-wide one serialised every store's
+    /// first key behind each other's commits).
     func currentKey(of store: PhoneStore) throws -> SigningKey {
-        if let record = store.tenant.currentSigningKey { return try key(record) }
-        making.lock()
-        defer { making.unlock() }
         if let record = store.tenant.currentSigningKey { return try key(record) }
         let make = maker.withLock { $0 }
         let taken = Set(store.tenant.signingKeys.map(\.kid))

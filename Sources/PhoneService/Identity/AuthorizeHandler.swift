@@ -101,7 +101,7 @@ struct AuthorizeHandler: Sendable {
         return html
     }
 
-    private static func page(_ writer: ResponseWriter, status: Int, body: String) -> HTTPResponse {
+    static func page(_ writer: ResponseWriter, status: Int, body: String) -> HTTPResponse {
         let html =
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in to your account</title>"
             + "</head><body>\(body)</body></html>"

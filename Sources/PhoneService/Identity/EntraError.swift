@@ -69,6 +69,11 @@ struct EntraError: Error, Sendable, Equatable {
                 + "correct cloud.")
     }
 
+    /// An app signing in as itself must name its tenant: `common` and `organizations` do not.
+    static let noTenantInformation = EntraError(
+        "invalid_request", 50059,
+        "No tenant-identifying information found in either the request or implied by any provided credentials.")
+
     static func missingParameter(_ name: String) -> EntraError {
         EntraError("invalid_request", 900_144, "The request body must contain the following parameter: '\(name)'.")
     }

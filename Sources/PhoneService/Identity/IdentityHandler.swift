@@ -29,6 +29,9 @@ struct IdentityHandler: Sendable {
         add("POST", "/oauth2/v2.0/token", tokens.tokenV2)
         add("POST", "/oauth2/token", tokens.tokenV1)
         add("POST", "/oauth2/v2.0/devicecode", deviceCode)
+        let deviceLogin = DeviceLoginHandler(store: store, deviceCodes: deviceCodes)
+        add("GET", "/oauth2/v2.0/devicelogin", deviceLogin.show)
+        add("POST", "/oauth2/v2.0/devicelogin", deviceLogin.submit)
         add("GET", "/oauth2/v2.0/authorize", authorize.show)
         add("POST", "/oauth2/v2.0/authorize", authorize.submit)
     }

@@ -44,6 +44,7 @@ struct TokenEndpoint: Sendable {
                 answer = try Self.userTokens(
                     user, asked: asked, client: client, issuer: issuer, authority: authority, form, nonce: grant.nonce)
             case "client_credentials":
+                guard !authority.isMultiTenant else { throw EntraError.noTenantInformation }
                 let scope = try form.required("scope")
                 try Scopes.requireGraphDefault(scope, tenant: tenant)
                 answer = TokenAnswer(
@@ -94,6 +95,7 @@ struct TokenEndpoint: Sendable {
             let answer: TokenAnswer
             switch grant {
             case "client_credentials":
+                guard !authority.isMultiTenant else { throw EntraError.noTenantInformation }
                 answer = TokenAnswer(
                     accessToken: try issuer.application(
                         roles: client.app.applicationPermissions, client: client.issued),
