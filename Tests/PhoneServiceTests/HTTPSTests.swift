@@ -50,6 +50,18 @@ import Testing
 
     static let phones = "/v1.0/users/alice%40contoso.com/authentication/phoneMethods"
 
+    /// Sign-in's discovery over HTTPS names HTTPS endpoints at the address the client used (MSAL
+    /// and azure-identity refuse an http:// token endpoint), and the same over HTTP names HTTP ones.
+    @Test func discoveryNamesTheSchemeTheClientUsed() throws {
+        let tenant = try Tenant()
+        let discovery = try tenant.curl("GET", "/contoso.com/v2.0/.well-known/openid-configuration")
+        #expect(discovery.status == 200, "\(discovery.body) \(discovery.stderr)")
+        #expect(discovery.body.contains(#""token_endpoint":"\#(tenant.https)/"#), "\(discovery.body)")
+        #expect(!discovery.body.contains("http://"), "\(discovery.body)")
+        let plain = try tenant.service.client().request("GET", "/contoso.com/v2.0/.well-known/openid-configuration")
+        #expect(plain.status == 200 && plain.text.contains(#""token_endpoint":"http://"#), "\(plain.text)")
+    }
+
     @Test func everyRouteFamilyIsServedOverHTTPS() throws {
         let tenant = try Tenant()
         let json = ("Content-Type", "application/json")
