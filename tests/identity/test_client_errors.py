@@ -14,7 +14,7 @@ import pytest
 from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ClientSecretCredential, DeviceCodeCredential, UsernamePasswordCredential
 
-from conftest import GRAPH_DEFAULT
+GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
 
 POLICY = "https://graph.microsoft.com/Policy.ReadWrite.AuthenticationMethod"  # not among the app's permissions
 

@@ -30,9 +30,9 @@ from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph.generated.models.authentication_phone_type import AuthenticationPhoneType
 from msgraph.generated.models.phone_authentication_method import PhoneAuthenticationMethod
 
-from conftest import GRAPH_DEFAULT
 from service import MOBILE, Tenant
 
+GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
 PHONE_RW = "https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite"
 
 
@@ -248,3 +248,53 @@ def test_pyjwt_verifies_an_msal_token_against_the_jwks_over_https(https_base, te
     assert claims["appid"] == app["appId"] and claims["idtyp"] == "app"
     with pytest.raises(jwt.InvalidAudienceError):
         jwt.decode(token, signing_key.key, algorithms=["RS256"], audience=str(uuid.uuid4()))
+
+
+# The settings docs/sign-in.md lists are needed --------------------------------------------------
+
+
+def test_allowed_hosts_decide_whether_msgraph_core_s_provider_sends_the_token(https_base, host, tenant_id, app,
+                                                                              target):
+    """A provider whose allowed hosts are Graph's sends no token to the service; with the service's
+    host allowed it does. msgraph-core's AzureIdentityAuthenticationProvider (1.5.2) cannot even be
+    used without `allowed_hosts`: its default, Graph's national cloud URLs, carries a scheme that
+    kiota's validator refuses. (kiota's provider, used above, allows every host when given none.)"""
+    from msgraph_core.authentication import AzureIdentityAuthenticationProvider as GraphCoreProvider
+
+    credential = ClientSecretCredential(tenant_id, app["appId"], app["secret"], authority=https_base,
+                                        disable_instance_discovery=True)
+
+    def phones(provider):
+        adapter = GraphRequestAdapter(provider)
+        adapter.base_url = f"{https_base}/v1.0"
+        return GraphServiceClient(request_adapter=adapter).users.by_user_id(target).authentication.phone_methods
+
+    with pytest.raises(ValueError, match="Allowed host value cannot contain 'https://'"):
+        asyncio.run(phones(GraphCoreProvider(credential, scopes=[GRAPH_DEFAULT])).get())
+    graph_only = GraphCoreProvider(credential, scopes=[GRAPH_DEFAULT], allowed_hosts=["graph.microsoft.com"])
+    with pytest.raises(Exception, match="401"):  # no Authorization header went out
+        asyncio.run(phones(graph_only).get())
+    listed = asyncio.run(phones(GraphCoreProvider(credential, scopes=[GRAPH_DEFAULT], allowed_hosts=[host])).get())
+    assert listed.value == []
+
+
+def test_without_the_ca_azure_identity_does_not_connect(https_base, tenant_id, app, monkeypatch):
+    import certifi
+    from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())  # public CAs only
+    credential = ClientSecretCredential(tenant_id, app["appId"], app["secret"], authority=https_base,
+                                        disable_instance_discovery=True)
+    with pytest.raises((ClientAuthenticationError, ServiceRequestError)) as raised:
+        credential.get_token(GRAPH_DEFAULT)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(raised.value) or "certificate verify failed" in str(raised.value)
+
+
+def test_the_docs_name_these_settings():
+    from pathlib import Path
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sign-in.md").read_text()
+    section = docs[docs.index("## Client settings"):docs.index("## Not done yet")]
+    for setting in ('authority="https://HOST:PORT"', 'authority="https://HOST:PORT/{tenant}"',
+                    "disable_instance_discovery=True", "instance_discovery=False", "allowed_hosts=[HOST]",
+                    'base_url = "https://HOST:PORT/v1.0"', "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
+                    "/common/userrealm/", "port 443", "isPublicClient", "/_admin/devicecodes/{userCode}/approve"):
+        assert setting in section, setting
