@@ -81,7 +81,7 @@ $(VENV)/.requirements: $(PYTHON_REQUIREMENTS)
 ## test-python: Microsoft's Graph SDKs against the service, the OpenAPI document checked against
 ## it, then schemathesis fuzzing it from the document (tests/sdk/README.md).
 test-python: build $(VENV)/.requirements
-	$(VENV)/bin/python -m pytest -p no:cacheprovider tests/sdk tests/openapi tests/example
+	$(VENV)/bin/python -m pytest -p no:cacheprovider tests/sdk tests/openapi tests/example tests/identity
 	$(VENV)/bin/python tests/openapi/run_schemathesis.py
 
 ## openapi: rewrite docs/openapi.yaml from tests/openapi/build_document.py.
