@@ -298,3 +298,17 @@ def test_the_docs_name_these_settings():
                     'base_url = "https://HOST:PORT/v1.0"', "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
                     "/common/userrealm/", "port 443", "isPublicClient", "/_admin/devicecodes/{userCode}/approve"):
         assert setting in section, setting
+
+
+def test_msal_certificate_credential_ps256_and_sha256_thumbprint(service, admin, https_base, tenant_id, app):
+    """MSAL given the certificate itself (no SHA-1 thumbprint) signs PS256 and names the key by
+    `x5t#S256`, and sends the chain (`x5c`)."""
+    key_pem, certificate_pem = self_signed_certificate()
+    registered = admin.post(f"/applications/{app['appId']}/certificates", json={"pem": certificate_pem.decode()})
+    assert registered.status_code == 201, registered.text
+    client = msal.ConfidentialClientApplication(
+        app["appId"], client_credential={"private_key": key_pem.decode(), "public_certificate": certificate_pem.decode()},
+        authority=f"{https_base}/{tenant_id}", instance_discovery=False)
+    result = client.acquire_token_for_client(scopes=[GRAPH_DEFAULT])
+    assert "access_token" in result, result
+    assert service.token_claims(result["access_token"])["appidacr"] == "2"
