@@ -67,14 +67,17 @@ def token_requests(service, since: int) -> list[str]:
 # azure-identity inside the Graph SDK ------------------------------------------------------------
 
 
-def test_client_secret_credential_in_the_graph_sdk(service, https_base, host, tenant_id, app, target):
+def test_client_secret_credential_in_the_graph_sdk(service, admin, https_base, host, tenant_id, app, target):
     credential = ClientSecretCredential(tenant_id, app["appId"], app["secret"], authority=https_base,
                                         disable_instance_discovery=True)
     log_start = len(service.log())
     graph = graph_client(credential, https_base, host)
     asyncio.run(create_list_delete(graph.users.by_user_id(target).authentication.phone_methods))
-    # The token came from phone-service's token endpoint, over HTTPS.
+    # The token came from phone-service's token endpoint, and the Graph calls were the app's.
     assert token_requests(service, log_start), service.log()[log_start:]
+    journal = admin.get("/journal", params={"user": target}).json()["value"]
+    assert {row["method"] for row in journal} == {"POST", "GET", "DELETE"}
+    assert {row["callerAppId"] for row in journal} == {app["appId"]}
 
 
 def self_signed_certificate() -> tuple[bytes, bytes]:
