@@ -152,7 +152,9 @@ import _CryptoExtras
             ])
         }
         let sha256 = ("x5t#S256", try #require(added.string("x5t#S256")))
-        for (alg, thumbprint) in [("RS256", ("x5t", record.x5t)), ("PS256", sha256)] {
+        // MSAL Python pads its thumbprints (base64.urlsafe_b64encode); Entra takes them.
+        let padded = [("RS256", ("x5t", record.x5t + "=")), ("PS256", (sha256.0, sha256.1 + "="))]
+        for (alg, thumbprint) in [("RS256", ("x5t", record.x5t)), ("PS256", sha256)] + padded {
             let good = try send(try assertion(alg: alg, thumbprint: thumbprint, audience: audience, expires: 600))
             #expect(good.status == 200, "\(alg): \(good.text)")
             #expect(try SignInFixture.claims(good.string("access_token") ?? "")["appidacr"] == .string("2"))

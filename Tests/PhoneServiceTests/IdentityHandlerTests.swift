@@ -34,6 +34,14 @@ import _CryptoExtras
         #expect((document["scopes_supported"] as? [String])?.contains("offline_access") == true)
     }
 
+    @Test func urlsNameHTTPSForARequestThatCameOverTLS() {
+        var request = HTTPRequest(method: "GET", path: "/common/v2.0/.well-known/openid-configuration")
+        request.headers["host"] = "127.0.0.1:8443"
+        #expect(IdentityURLs.base(for: request) == "http://127.0.0.1:8443")
+        request.isTLS = true
+        #expect(IdentityURLs.base(for: request) == "https://127.0.0.1:8443")
+    }
+
     @Test func commonAndOrganizationsKeepTheirNameAndATenantPlaceholderIssuer() throws {
         for name in ["common", "organizations", "Common"] {
             let response = try fixture.get("/\(name)/v2.0/.well-known/openid-configuration")

@@ -1,5 +1,6 @@
-"""Tokens from phone-service's token endpoint, checked with PyJWT against the JWKS it serves, and
-what MSAL makes of an http:// authority (it needs HTTPS, which this service does not serve yet)."""
+"""Tokens from phone-service's token endpoint over plain HTTP, checked with PyJWT against the JWKS
+it serves, and what MSAL makes of an http:// authority (it needs HTTPS: test_clients.py runs it
+over the service's HTTPS listener)."""
 
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ def test_the_token_works_against_graph(base, tenant_id, app, service):
 
 
 def test_msal_refuses_an_http_authority(base, tenant_id, app):
-    """MSAL Python needs an https:// authority: its client tests wait for HTTPS (docs/sign-in.md).
-    If MSAL ever accepted this authority, the token it gets must be the service's."""
+    """MSAL Python needs an https:// authority (docs/sign-in.md, "Client settings"). If MSAL ever
+    accepted this authority, the token it gets must be the service's."""
     msal = pytest.importorskip("msal")
     try:
         client = msal.ConfidentialClientApplication(

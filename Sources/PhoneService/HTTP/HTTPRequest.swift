@@ -8,8 +8,8 @@ struct HTTPRequest: Sendable {
     var body: [UInt8]
     /// For a request inside a JSON batch: the batch request's `request-id` (for the journal).
     var batchID: String?
-    /// The request came over TLS (the HTTPS listener).
-    var isSecure = false
+    /// Whether the request came over HTTPS (the listener that read it speaks TLS).
+    var isTLS = false
 
     init(method: String, target: RequestTarget, headers: [String: String] = [:], body: [UInt8] = []) {
         self.method = method

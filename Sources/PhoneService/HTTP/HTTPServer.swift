@@ -265,7 +265,7 @@ private func accessHandler(
     var httpRequest = HTTPRequest(
         method: String(cString: method), target: target(url, of: connection), headers: headers(of: connection),
         body: request.body)
-    httpRequest.isSecure = server.tls != nil
+    httpRequest.isTLS = server.tls != nil
     request.body = []
     if request.tooLarge {
         httpRequest.body = []

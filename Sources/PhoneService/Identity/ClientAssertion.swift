@@ -72,12 +72,20 @@ struct ClientAssertion: Sendable {
         -> ClientCertificate?
     {
         if case .string(let sha256) = header["x5t#S256"],
-            let match = certificates.first(where: { $0.x5tS256 == sha256 })
+            let match = certificates.first(where: { $0.x5tS256 == unpadded(sha256) })
         {
             return match
         }
-        if case .string(let sha1) = header["x5t"] { return certificates.first { $0.x5t == sha1 } }
+        if case .string(let sha1) = header["x5t"] { return certificates.first { $0.x5t == unpadded(sha1) } }
         return nil
+    }
+
+    /// A thumbprint as registered: base64url without padding. MSAL Python pads its `x5t`
+    /// (`base64.urlsafe_b64encode`), and Entra accepts it.
+    private static func unpadded(_ thumbprint: String) -> String {
+        var text = Substring(thumbprint)
+        while text.hasSuffix("=") { text = text.dropLast() }
+        return String(text)
     }
 
     private static func publicKey(_ certificate: ClientCertificate) -> _RSA.Signing.PublicKey? {

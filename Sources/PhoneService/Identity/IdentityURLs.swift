@@ -1,9 +1,9 @@
 /// The URLs the sign-in endpoints name: built from the request's `Host` and scheme, so that a
 /// client that reached the service at some address is sent back to that address.
 enum IdentityURLs {
-    /// The scheme the request came in by: `https` on the HTTPS listener (no `X-Forwarded-Proto`:
-    /// the service trusts no proxy header).
-    static func scheme(for request: HTTPRequest) -> String { request.isSecure ? "https" : "http" }
+    /// The scheme of the request: `https` when the listener that read it speaks TLS, else `http`
+    /// (no `X-Forwarded-Proto`: the service trusts no proxy header).
+    static func scheme(for request: HTTPRequest) -> String { request.isTLS ? "https" : "http" }
 
     /// `scheme://host[:port]` as the client addressed the service; `localhost` when the `Host`
     /// header is missing or holds anything but a host name or address and a port.
