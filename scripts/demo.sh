@@ -84,6 +84,23 @@ export NODE_EXTRA_CA_CERTS=$CA_FILE  # Node.js
 curl -s --cacert $CA_FILE https://localhost:$TLS_PORT/v1.0/users/alice%40contoso.com/authentication/phoneMethods \\
   -H "Authorization: Bearer \$TOKEN"
 (.NET, Java, PowerShell: docs/trusting-the-ca.md.)
+
+An app's own sign-in code against it, unchanged but for its settings (azure-identity and
+msgraph-sdk, as in .venv after make test; with the two exports above, in a file or python3 -):
+import asyncio
+from azure.identity import ClientSecretCredential
+from kiota_authentication_azure.azure_identity_authentication_provider import AzureIdentityAuthenticationProvider
+from msgraph import GraphRequestAdapter, GraphServiceClient
+
+credential = ClientSecretCredential("contoso.com", "$APP_ID", "$CLIENT_SECRET",
+                                    authority="https://localhost:$TLS_PORT", disable_instance_discovery=True)
+auth = AzureIdentityAuthenticationProvider(credential, scopes=["https://graph.microsoft.com/.default"],
+                                          allowed_hosts=["localhost"])
+adapter = GraphRequestAdapter(auth)
+adapter.base_url = "https://localhost:$TLS_PORT/v1.0"
+graph = GraphServiceClient(request_adapter=adapter)
+phones = asyncio.run(graph.users.by_user_id("$USER").authentication.phone_methods.get())
+print([(phone.phone_type, phone.phone_number) for phone in phones.value])
 TEXT
 fi
 echo
