@@ -90,10 +90,8 @@ final class HTTPServer: @unchecked Sendable {
 
     func start() throws(Failure) {
         var settings = CMicroHTTPD_Settings()
-        // poll, not epoll: libmicrohttpd 0.9.75's epoll loop was seen to stop serving busy connections
-        // (every worker asleep in epoll_wait until the connection timeout); poll never did, at the
-        // same throughput. Its cost grows with the connections a worker holds, which
-        // `maximumConnections` bounds.
+        // poll, not epoll: libmicrohttpd 0.9.75's epoll loop can leave every worker asleep while
+        // requests wait (docs/benchmarks.md); poll's cost is bounded by `maximumConnections`.
         settings.flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_ITC.rawValue
             | MHD_USE_SUSPEND_RESUME.rawValue

@@ -3,9 +3,8 @@ import Logging
 import PhoneStore
 
 /// The one line per request. `serve` formats it into one byte buffer (`LogLine`, the layout every
-/// line has) and hands it to the `LogOutput` the handler writes through. Through swift-log it cost a
-/// metadata dictionary, a merge, a sort and an interpolation per field, the largest cost of a
-/// read after the database. Elsewhere (tests, embedding) it goes through a `Logger`.
+/// line has) and hands it to the `LogOutput` the handler writes through, skipping swift-log's
+/// per-field metadata work on every request. Elsewhere (tests, embedding) it goes through a `Logger`.
 struct RequestLog: Sendable {
     enum Sink: Sendable {
         /// Lines gathered by `LogOutput` and written a batch at a time.
