@@ -76,9 +76,7 @@ extension AdminHandler {
         try body.only(["user"])
         let user = try administration.user(try body.requiredString("user"))
         guard deviceCodes.approve(userCode: call.parameter("code"), userID: user.id) else {
-            throw GraphError(
-                status: 404, code: "itemNotFound",
-                message: "No device code sign-in '\(call.parameter("code"))' is pending.")
+            throw GraphError.itemNotFound("No device code sign-in '\(call.parameter("code"))' is pending.")
         }
         return .response(call.response.noContent())
     }

@@ -279,7 +279,7 @@ struct AdminHandler: Sendable {
     func removeFault(_ call: Call) throws -> HandlerOutcome {
         let id = call.parameter("id")
         guard controls.faults.remove(id: id) else {
-            throw GraphError(status: 404, code: "itemNotFound", message: "There is no fault rule '\(id)'.")
+            throw GraphError.itemNotFound("There is no fault rule '\(id)'.")
         }
         return .response(call.response.noContent())
     }
@@ -299,10 +299,8 @@ struct AdminHandler: Sendable {
     /// The tenant CA's certificate, PEM, for clients to trust (`phone-service tls ca-cert` prints it too).
     func caCertificate(_ call: Call) throws -> HandlerOutcome {
         guard let certificateAuthorityPEM else {
-            throw GraphError(
-                status: 404, code: "itemNotFound",
-                message:
-                    "This service presents the operator's own certificate (--tls-cert); trust that certificate's CA.")
+            throw GraphError.itemNotFound(
+                "This service presents the operator's own certificate (--tls-cert); trust that certificate's CA.")
         }
         return .response(
             call.response.json(

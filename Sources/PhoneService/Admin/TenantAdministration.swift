@@ -13,7 +13,7 @@ struct TenantAdministration: Sendable {
     static func invalid(_ message: String) -> GraphError { .badRequest(message) }
     /// Input that names something unknown: a 404 on the admin API.
     static func notFound(_ message: String) -> GraphError {
-        GraphError(status: 404, code: "itemNotFound", message: message)
+        GraphError.itemNotFound(message)
     }
 
     // MARK: Users

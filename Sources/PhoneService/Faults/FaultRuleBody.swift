@@ -39,7 +39,7 @@ enum FaultRuleBody {
         var userID: String?
         if let key = try body.string("user") {
             guard let user = try store.user(key: key) else {
-                throw GraphError(status: 404, code: "itemNotFound", message: "no user '\(key)' in this tenant")
+                throw GraphError.itemNotFound("no user '\(key)' in this tenant")
             }
             userID = user.id
         }

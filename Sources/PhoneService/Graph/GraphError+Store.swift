@@ -22,7 +22,7 @@ extension GraphError {
         case .phoneMethodNotFound(let type): self = .methodNotFound(type.methodID)
         case .groupNotFound(let key): self = .userNotFound(key)
         case .appNotFound(let appID):
-            self = GraphError(status: 404, code: "itemNotFound", message: "There is no application '\(appID)'.")
+            self = GraphError.itemNotFound("There is no application '\(appID)'.")
         case .smsSignInNeedsMobile(let type):
             self = .badRequest(
                 "SMS sign-in applies only to the mobile phone method; this method is '\(type.rawValue)'.")
@@ -33,7 +33,7 @@ extension GraphError {
             busy.cause = error.description
             self = busy
         case .snapshotNotFound(let name):
-            self = GraphError(status: 404, code: "itemNotFound", message: "There is no snapshot '\(name)'.")
+            self = GraphError.itemNotFound("There is no snapshot '\(name)'.")
         case .snapshotExists(let name):
             self = .conflict("A snapshot '\(name)' exists; delete it first or choose another name.")
         case .snapshotIncompatible(let reason):

@@ -50,8 +50,13 @@ struct GraphError: Error, Sendable, Equatable {
                 "Resource '\(key)' does not exist or one of its queried reference-property objects are not present.")
     }
 
+    /// Something the request names does not exist (a phone method, a snapshot, an admin route).
+    static func itemNotFound(_ message: String) -> GraphError {
+        GraphError(status: 404, code: "itemNotFound", message: message)
+    }
+
     static func methodNotFound(_ id: String) -> GraphError {
-        GraphError(status: 404, code: "itemNotFound", message: "The phone method '\(id)' was not found for this user.")
+        itemNotFound("The phone method '\(id)' was not found for this user.")
     }
 
     static func conflict(_ message: String) -> GraphError {

@@ -54,36 +54,46 @@ struct IdentityHandler: Sendable {
 
     // MARK: Discovery
 
+    /// The members the v1 and v2 discovery documents share, as Entra's have them.
+    private static func sharedDiscovery(logout: String) -> [(key: String, value: JSONValue)] {
+        [
+            ("http_logout_supported", .bool(true)),
+            ("frontchannel_logout_supported", .bool(true)),
+            ("end_session_endpoint", .string(logout)),
+            ("claims_supported", strings(claimsSupported)),
+            ("tenant_region_scope", .null),
+            ("cloud_instance_name", .string("microsoftonline.com")),
+            ("cloud_graph_host_name", .string("graph.windows.net")),
+            ("msgraph_host", .string("graph.microsoft.com")),
+            ("rbac_url", .string("https://pas.windows.net")),
+        ]
+    }
+
     func configurationV2(_ call: Call) -> HandlerOutcome {
         let store = store
         return Self.answer(call) { authority in
             let tenant = try authority.resolve(store)
             let path = authority.base + "/" + authority.pathTenant(tenant)
             let issuerTenant = authority.isMultiTenant ? "{tenantid}" : tenant.id
-            let value: JSONValue = .object([
-                ("token_endpoint", .string(path + "/oauth2/v2.0/token")),
-                ("token_endpoint_auth_methods_supported", Self.strings(Self.clientAuthMethods)),
-                ("jwks_uri", .string(path + "/discovery/v2.0/keys")),
-                ("response_modes_supported", Self.strings(["query", "fragment", "form_post"])),
-                ("subject_types_supported", Self.strings(["pairwise"])),
-                ("id_token_signing_alg_values_supported", Self.strings(["RS256"])),
-                ("response_types_supported", Self.strings(["code", "id_token", "code id_token", "id_token token"])),
-                ("scopes_supported", Self.strings(["openid", "profile", "email", "offline_access"])),
-                ("issuer", .string(IdentityURLs.issuerV2(base: authority.base, tenantID: issuerTenant))),
-                ("request_uri_parameter_supported", .bool(false)),
-                ("userinfo_endpoint", .string("https://graph.microsoft.com/oidc/userinfo")),
-                ("authorization_endpoint", .string(path + "/oauth2/v2.0/authorize")),
-                ("device_authorization_endpoint", .string(path + "/oauth2/v2.0/devicecode")),
-                ("http_logout_supported", .bool(true)),
-                ("frontchannel_logout_supported", .bool(true)),
-                ("end_session_endpoint", .string(path + "/oauth2/v2.0/logout")),
-                ("claims_supported", Self.strings(Self.claimsSupported)),
-                ("tenant_region_scope", .null),
-                ("cloud_instance_name", .string("microsoftonline.com")),
-                ("cloud_graph_host_name", .string("graph.windows.net")),
-                ("msgraph_host", .string("graph.microsoft.com")),
-                ("rbac_url", .string("https://pas.windows.net")),
-            ])
+            let value: JSONValue = .object(
+                [
+                    ("token_endpoint", .string(path + "/oauth2/v2.0/token")),
+                    ("token_endpoint_auth_methods_supported", Self.strings(Self.clientAuthMethods)),
+                    ("jwks_uri", .string(path + "/discovery/v2.0/keys")),
+                    ("response_modes_supported", Self.strings(["query", "fragment", "form_post"])),
+                    ("subject_types_supported", Self.strings(["pairwise"])),
+                    ("id_token_signing_alg_values_supported", Self.strings(["RS256"])),
+                    (
+                        "response_types_supported",
+                        Self.strings(["code", "id_token", "code id_token", "id_token token"])
+                    ),
+                    ("scopes_supported", Self.strings(["openid", "profile", "email", "offline_access"])),
+                    ("issuer", .string(IdentityURLs.issuerV2(base: authority.base, tenantID: issuerTenant))),
+                    ("request_uri_parameter_supported", .bool(false)),
+                    ("userinfo_endpoint", .string("https://graph.microsoft.com/oidc/userinfo")),
+                    ("authorization_endpoint", .string(path + "/oauth2/v2.0/authorize")),
+                    ("device_authorization_endpoint", .string(path + "/oauth2/v2.0/devicecode")),
+                ] + Self.sharedDiscovery(logout: path + "/oauth2/v2.0/logout"))
             return call.response.json(status: 200, value: value)
         }
     }
@@ -94,32 +104,24 @@ struct IdentityHandler: Sendable {
             let tenant = try authority.resolve(store)
             let path = authority.base + "/" + authority.pathTenant(tenant)
             let issuer = IdentityURLs.issuerV1(tenantID: authority.isMultiTenant ? "{tenantid}" : tenant.id)
-            let value: JSONValue = .object([
-                ("token_endpoint", .string(path + "/oauth2/token")),
-                ("token_endpoint_auth_methods_supported", Self.strings(Self.clientAuthMethods)),
-                ("jwks_uri", .string(path + "/discovery/keys")),
-                ("response_modes_supported", Self.strings(["query", "fragment", "form_post"])),
-                ("subject_types_supported", Self.strings(["pairwise"])),
-                ("id_token_signing_alg_values_supported", Self.strings(["RS256"])),
-                (
-                    "response_types_supported",
-                    Self.strings(["code", "id_token", "code id_token", "token id_token", "token"])
-                ),
-                ("scopes_supported", Self.strings(["openid"])),
-                ("issuer", .string(issuer)),
-                ("microsoft_multi_refresh_token", .bool(true)),
-                ("authorization_endpoint", .string(path + "/oauth2/authorize")),
-                ("device_authorization_endpoint", .string(path + "/oauth2/devicecode")),
-                ("http_logout_supported", .bool(true)),
-                ("frontchannel_logout_supported", .bool(true)),
-                ("end_session_endpoint", .string(path + "/oauth2/logout")),
-                ("claims_supported", Self.strings(Self.claimsSupported)),
-                ("tenant_region_scope", .null),
-                ("cloud_instance_name", .string("microsoftonline.com")),
-                ("cloud_graph_host_name", .string("graph.windows.net")),
-                ("msgraph_host", .string("graph.microsoft.com")),
-                ("rbac_url", .string("https://pas.windows.net")),
-            ])
+            let value: JSONValue = .object(
+                [
+                    ("token_endpoint", .string(path + "/oauth2/token")),
+                    ("token_endpoint_auth_methods_supported", Self.strings(Self.clientAuthMethods)),
+                    ("jwks_uri", .string(path + "/discovery/keys")),
+                    ("response_modes_supported", Self.strings(["query", "fragment", "form_post"])),
+                    ("subject_types_supported", Self.strings(["pairwise"])),
+                    ("id_token_signing_alg_values_supported", Self.strings(["RS256"])),
+                    (
+                        "response_types_supported",
+                        Self.strings(["code", "id_token", "code id_token", "token id_token", "token"])
+                    ),
+                    ("scopes_supported", Self.strings(["openid"])),
+                    ("issuer", .string(issuer)),
+                    ("microsoft_multi_refresh_token", .bool(true)),
+                    ("authorization_endpoint", .string(path + "/oauth2/authorize")),
+                    ("device_authorization_endpoint", .string(path + "/oauth2/devicecode")),
+                ] + Self.sharedDiscovery(logout: path + "/oauth2/logout"))
             return call.response.json(status: 200, value: value)
         }
     }

@@ -42,11 +42,10 @@ enum RouteFamily: Sendable {
     func error(_ miss: RouteTable<Endpoint>.Miss, method: String, target: RequestTarget) -> GraphError {
         switch self {
         case .identity:
-            return GraphError(status: 404, code: "itemNotFound", message: "No sign-in endpoint here.")
+            return GraphError.itemNotFound("No sign-in endpoint here.")
         case .admin:
-            return GraphError(
-                status: 404, code: "itemNotFound",
-                message: "No admin endpoint \(method) /\(target.segments.joined(separator: "/")); "
+            return GraphError.itemNotFound(
+                "No admin endpoint \(method) /\(target.segments.joined(separator: "/")); "
                     + "see the admin API in docs/testing-with-phone-service.md.")
         case .graph, .health:
             // The first segment names the version: a miss there is an unknown version.
