@@ -110,7 +110,20 @@ extension PendingWrite where Value == Tenant {
             guard try PhoneStore.tenant(in: from)?.id == tenantID else {
                 throw StoreError.snapshotIncompatible("it belongs to another tenant")
             }
+            // The registry of other tenants and the operator key are the service's, not this
+            // tenant's state: a snapshot of the default tenant does not roll them back.
+            let registry = try PhoneStore.registeredTenants(in: db)
+            let operatorKey = try db.scalarText("SELECT operator_key FROM service_operator")
             try db.copy(from: from)
+            try db.immediateTransaction {
+                try db.execute("DELETE FROM tenant_registry; DELETE FROM service_operator")
+                for record in registry { try PendingWrite<Void>.registerTenant(record).operation(db) }
+                if let operatorKey {
+                    try db.run(
+                        "INSERT INTO service_operator (singleton, operator_key, created_at) VALUES (1, ?, ?)",
+                        [.text(operatorKey), .text(Timestamp.now())])
+                }
+            }
             guard let tenant = try PhoneStore.tenant(in: db) else { throw StoreError.noTenant }
             return tenant
         }

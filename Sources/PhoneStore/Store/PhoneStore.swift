@@ -23,10 +23,11 @@ public final class PhoneStore: @unchecked Sendable {
     let journal: RequestJournal
 
     /// Opens (creating when missing) the database at `path`, migrates it and creates the tenant on
-    /// first use. `journal`: whether and how much of the request journal to keep.
+    /// first use, with id `tenantID` when given (a new tenant of a multi-tenant service).
+    /// `journal`: whether and how much of the request journal to keep.
     public init(
         path: String, durability: Durability = .full, journal: JournalSettings = JournalSettings(),
-        migrator: Migrator = Migrator()
+        migrator: Migrator = Migrator(), tenantID: String? = nil
     ) throws(StoreError) {
         self.path = path
         self.durability = durability
@@ -38,7 +39,7 @@ public final class PhoneStore: @unchecked Sendable {
             try Migrator.requirePhoneServiceDatabase(writer)
             try Self.configure(writer, durability: durability, readOnly: false)
             try migrator.migrate(writer)
-            self.tenantState = Mutex(try Self.loadOrCreateTenant(writer))
+            self.tenantState = Mutex(try Self.loadOrCreateTenant(writer, id: tenantID))
             self.schemaVersion = migrator.latestVersion
             self.committer = try GroupCommitter(writer: writer, syncsLog: durability == .full)
         } catch {
@@ -60,6 +61,15 @@ public final class PhoneStore: @unchecked Sendable {
         committer.stop()
     }
 
+    /// Stops the writer after the writes queued so far (buffered journal entries included), and
+    /// waits for it: the file can be removed afterwards. Later writes answer `writerStopped`.
+    public func close() {
+        if journal.hasBuffered {
+            committer.submit(Self.job(.flushJournal(journal, prune: false), journal: journal, owner: nil) { _ in })
+        }
+        committer.stop()
+    }
+
     static func configure(_ db: Database, durability: Durability, readOnly: Bool) throws(SQLiteError) {
         // busy_timeout first: setting WAL mode itself may wait for another process's lock.
         try db.execute("PRAGMA busy_timeout = 5000")
@@ -69,11 +79,11 @@ public final class PhoneStore: @unchecked Sendable {
         if readOnly { try db.execute("PRAGMA query_only = ON") }
     }
 
-    private static func loadOrCreateTenant(_ db: Database) throws -> Tenant {
+    private static func loadOrCreateTenant(_ db: Database, id: String?) throws -> Tenant {
         try db.immediateTransaction {
             if let tenant = try Self.tenant(in: db) { return tenant }
             let created = Tenant(
-                id: UUID().uuidString.lowercased(), signingKey: Tenant.makeSigningKey(), adminKey: Tenant.makeAdminKey()
+                id: id ?? UUID().uuidString.lowercased(), signingKey: Tenant.makeSigningKey(), adminKey: Tenant.makeAdminKey()
             )
             try db.run(
                 "INSERT INTO tenant (singleton, id, signing_key, admin_key, created_at) VALUES (1, ?, ?, ?, ?)",
