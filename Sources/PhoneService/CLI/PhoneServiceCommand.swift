@@ -12,7 +12,7 @@ public struct PhoneServiceCommand: ParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             Serve.self, UserCommand.self, GroupCommand.self, PolicyCommand.self, TokenCommand.self,
-            AppCommand.self, KeysCommand.self, AdminKeyCommand.self, TLSCommand.self,
+            AppCommand.self, KeysCommand.self, AdminKeyCommand.self, OperatorKeyCommand.self, TLSCommand.self,
             Check.self,
             Backup.self, Restore.self,
         ]
@@ -27,8 +27,23 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "full (fsync every commit; survives power loss) or normal (faster; survives crashes).")
     var durability: Durability = .full
 
+    @Option(name: .long, help: "A tenant other than the default one, by id (its file is FILE.tenants/ID.db).")
+    var tenant: String?
+
+    /// The file of the tenant the command works on: `--db`, or `--tenant`'s file next to it.
+    func path() throws -> String {
+        guard let tenant else { return db }
+        let file = TenantPaths(database: db).file(of: tenant.lowercased())
+        guard TenantPaths.isValidID(tenant.lowercased()), FileManager.default.fileExists(atPath: file) else {
+            FileHandle.standardError.write(Data("phone-service: error: no tenant '\(tenant)' at '\(file)'\n".utf8))
+            throw ExitCode.failure
+        }
+        return file
+    }
+
     func open(journal: JournalSettings = JournalSettings()) throws -> PhoneStore {
-        try cliStep { try PhoneStore(path: db, durability: durability, journal: journal) }
+        let path = try path()
+        return try cliStep { try PhoneStore(path: path, durability: durability, journal: journal) }
     }
 }
 

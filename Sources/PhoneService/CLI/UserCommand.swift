@@ -78,3 +78,21 @@ struct AdminKeyCommand: ParsableCommand {
         print(try database.open().tenant.adminKey)
     }
 }
+
+/// `phone-service operator-key`: the bearer key of `/_admin/tenants` (docs/tenants.md).
+struct OperatorKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "operator-key",
+        abstract: "Print the operator key: the bearer token that creates, lists and deletes tenants.",
+        discussion:
+            "curl -X POST -H \"Authorization: Bearer $(phone-service operator-key --db state.db)\" localhost:8080/_admin/tenants"
+    )
+
+    @Option(name: .long, help: "The SQLite database file (the default tenant's; created when missing).")
+    var db: String = "./phone-service.db"
+
+    func run() throws {
+        let store = try cliStep { try PhoneStore(path: db) }
+        print(try cliStep { try store.operatorKey() })
+    }
+}
