@@ -14,7 +14,7 @@ import Testing
         init() throws {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let store = try PhoneStore(path: directory.appending(path: "state.db").path)
-            application = Application(store: store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            application = try Application(store: store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         }
 
         deinit { try? FileManager.default.removeItem(at: directory) }

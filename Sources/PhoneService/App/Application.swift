@@ -2,53 +2,68 @@ import Foundation
 import Logging
 import PhoneStore
 
-/// The Graph emulator behind the HTTP server, put together: the handlers over one store, the one
-/// route table that names them, and the pipeline every request goes through (`RequestPipeline`).
+/// The Graph emulator behind the HTTP server, put together: the tenants (each its own store,
+/// handlers, route table and pipeline, `TenantRuntime`), and the one decision made before any of
+/// them sees a request: which tenant it is for (`handle`, docs/tenants.md).
 final class Application: Sendable {
-    let store: PhoneStore
-    let pipeline: RequestPipeline
-    /// Test-tenant controls, shared with the admin API: injected faults, throttling, and the
-    /// `Retry-After` each caller was given.
-    let controls: TestControls
+    let tenants: TenantDirectory
+    /// `/_admin/tenants` and its sub-routes, opened by the operator key.
+    let operatorPipeline: RequestPipeline
+    /// The default tenant (the `--db` file), which a single-tenant service is.
+    var defaultTenant: TenantRuntime { tenants.defaultTenant }
+    var store: PhoneStore { defaultTenant.store }
+    var pipeline: RequestPipeline { defaultTenant.pipeline }
+    var controls: TestControls { defaultTenant.state.controls }
     var faults: FaultPlan { controls.faults }
     var throttle: Throttle { controls.throttle }
     var retries: RetryTracker { controls.retries }
 
-    /// `snapshots`: where the admin API keeps named snapshots; next to the database by default.
-    /// `requestLog`: where the line per request goes; through `logger` by default. `faults`: the
-    /// fault plan (tests give it a clock of their own). `certificateAuthorityPEM`: the tenant CA's
+    /// `snapshots`: where the admin API keeps the default tenant's named snapshots; next to the
+    /// database by default (other tenants': `FILE.tenants/<id>.snapshots`). `requestLog`: where the
+    /// line per request goes; through `logger` by default. `faults`: the default tenant's fault plan
+    /// (tests give it a clock of their own). `certificateAuthorityPEM`: the service CA's
     /// certificate, which the admin API hands out (nil when HTTPS uses the operator's certificate).
+    /// `maximumOpenTenants` and `tenantExpiry`: see `TenantDirectory`.
     init(
         store: PhoneStore, logger: Logger, requestLog: RequestLog? = nil, snapshots: String? = nil,
-        faults: FaultPlan = FaultPlan(), certificateAuthorityPEM: String? = nil
-    ) {
-        self.store = store
-        let controls = TestControls(faults: faults, throttle: Throttle(), retries: RetryTracker())
-        self.controls = controls
-        var routes = RouteTable<Endpoint>()
-        for version in APIVersion.allCases {
-            PhoneMethodsHandler(store: store).register(in: &routes, version: version)
-            SmsPolicyHandler(store: store).register(in: &routes, version: version)
-            BatchHandler().register(in: &routes, version: version)
+        faults: FaultPlan = FaultPlan(), certificateAuthorityPEM: String? = nil, maximumOpenTenants: Int = 64,
+        tenantExpiry: TimeInterval = 86_400
+    ) throws {
+        let requestLog = requestLog ?? RequestLog(sink: .logger(logger))
+        let make: @Sendable (PhoneStore, TenantState, String) -> TenantRuntime = { store, state, snapshots in
+            TenantRuntime(
+                store: store, state: state, snapshots: snapshots, logger: logger, requestLog: requestLog,
+                certificateAuthorityPEM: certificateAuthorityPEM)
         }
-        // Device code sign-ins: started on the sign-in routes, approved through the admin API.
-        let deviceCodes = DeviceCodes()
-        AdminHandler(
-            store: store, snapshots: SnapshotDirectory(path: snapshots ?? store.path + ".snapshots"),
-            controls: controls,
-            certificateAuthorityPEM: certificateAuthorityPEM, deviceCodes: deviceCodes
-        ).register(in: &routes)
-        HealthHandler(store: store).register(in: &routes)
-        IdentityHandler(store: store, deviceCodes: deviceCodes, authorizationCodes: AuthorizationCodes()).register(
-            in: &routes)
-        pipeline = RequestPipeline(
-            routes: routes, store: store, controls: controls, logger: logger,
-            requestLog: requestLog ?? RequestLog(sink: .logger(logger)))
+        let defaultTenant = make(store, TenantState(faults: faults), snapshots ?? store.path + ".snapshots")
+        let tenants = try TenantDirectory(
+            defaultTenant: defaultTenant, maximumOpen: maximumOpenTenants, expiry: tenantExpiry, logger: logger,
+            make: make)
+        self.tenants = tenants
+        var routes = RouteTable<Endpoint>()
+        OperatorHandler(tenants: tenants).register(in: &routes)
+        let operatorKey = tenants.operatorKey
+        operatorPipeline = RequestPipeline(
+            routes: routes, store: store, controls: defaultTenant.state.controls, logger: logger,
+            requestLog: requestLog, adminKey: { operatorKey })
     }
 
-    /// Answers `request` through `respond` (see `RequestPipeline.handle`).
+    /// Answers `request` through `respond` (see `RequestPipeline.handle`), in the tenant it is for.
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (@escaping HTTPServer.Answer) -> Void) {
-        pipeline.handle(request, respond: respond)
+        let route: TenantRoute
+        do {
+            route = try TenantRoute(request, tenants: tenants)
+        } catch {
+            let failure = GraphError(error)
+            return respond { [pipeline] in pipeline.refuse(request, failure) }
+        }
+        switch route {
+        case .tenant(let runtime): runtime.pipeline.handle(request, respond: respond)
+        case .operatorRoutes: operatorPipeline.handle(request, respond: respond)
+        case .forwarded(let runtime, let forwarded):
+            runtime.pipeline.handle(forwarded, authenticated: true, respond: respond)
+        case .refused(let failure): respond { [pipeline] in pipeline.refuse(request, failure) }
+        }
     }
 
     /// The answer to a body over `limit` bytes.

@@ -25,10 +25,14 @@ final class RequestPipeline: Sendable {
     let controls: TestControls
     let logger: Logger
     let requestLog: RequestLog
+    /// The key that opens this pipeline's admin routes: the tenant's admin key, or the operator key.
+    let adminKey: @Sendable () -> String
 
     init(
-        routes: RouteTable<Endpoint>, store: PhoneStore, controls: TestControls, logger: Logger, requestLog: RequestLog
+        routes: RouteTable<Endpoint>, store: PhoneStore, controls: TestControls, logger: Logger, requestLog: RequestLog,
+        adminKey: (@Sendable () -> String)? = nil
     ) {
+        self.adminKey = adminKey ?? { store.tenant.adminKey }
         self.routes = routes
         self.store = store
         self.verifier = TokenVerifier(store: store)
@@ -40,13 +44,18 @@ final class RequestPipeline: Sendable {
     /// Answers `request` through `respond`: at once for reads and refusals, after the commit for
     /// writes (from the thread that delivers the store's results). The answer `respond` is given is
     /// made (rendered, journaled, logged) where the server sends it: the connection's pool thread.
-    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (@escaping HTTPServer.Answer) -> Void) {
+    /// `authenticated`: the operator key was checked already (`/_admin/tenants/{id}/...`).
+    func handle(
+        _ request: HTTPRequest, authenticated: Bool = false,
+        respond: @escaping @Sendable (@escaping HTTPServer.Answer) -> Void
+    ) {
         let family = RouteFamily(request.target)
         var record = Record(request: request, journaled: family.isJournaled && store.keepsJournal)
         var delayMilliseconds = 0
         let outcome: HandlerOutcome
         do {
-            outcome = try dispatch(request, family: family, record: &record, delay: &delayMilliseconds)
+            outcome = try dispatch(
+                request, family: family, authenticated: authenticated, record: &record, delay: &delayMilliseconds)
         } catch {
             let failure = GraphError(error)
             if family == .identity {
@@ -86,12 +95,18 @@ final class RequestPipeline: Sendable {
         return finish(.failure(.bodyTooLarge(limit: limit)), record, journaled: false)
     }
 
+    /// The answer to a request refused before it reached a tenant (a `tid` that names no tenant, a
+    /// tenant that failed to open), in Graph's envelope, logged and not journaled.
+    func refuse(_ request: HTTPRequest, _ error: GraphError) -> HTTPResponse {
+        finish(.failure(error), Record(request: request, journaled: false), journaled: false)
+    }
+
     /// Steps 1 to 6: everything that decides which handler answers, and runs it.
-    private func dispatch(_ request: HTTPRequest, family: RouteFamily, record: inout Record, delay: inout Int) throws
-        -> HandlerOutcome
-    {
+    private func dispatch(
+        _ request: HTTPRequest, family: RouteFamily, authenticated: Bool, record: inout Record, delay: inout Int
+    ) throws -> HandlerOutcome {
         try limitHeaders(request)
-        if family.authenticatesBeforeRouting { try authenticateAdmin(request) }
+        if family.authenticatesBeforeRouting && !authenticated { try authenticateAdmin(request) }
         let match = try route(request, family: family)
         if family == .graph {
             let caller = try verifier.principal(authorization: request.header("authorization"))
@@ -124,16 +139,21 @@ final class RequestPipeline: Sendable {
         "The admin API needs the admin key as a bearer token ('phone-service admin-key' prints it).")
     static let wrongAdminKey = GraphError.unauthenticated("The admin key is not valid for this tenant.")
 
-    /// Refuses a request without the tenant's admin key. Compared in constant time.
+    /// Refuses a request without this pipeline's admin key.
     private func authenticateAdmin(_ request: HTTPRequest) throws(GraphError) {
         guard let header = request.header("authorization"), let presented = TokenVerifier.bearerToken(header) else {
             throw Self.missingAdminKey
         }
-        let expected = Array(store.tenant.adminKey.utf8)
+        guard Self.keysMatch(presented, adminKey()) else { throw Self.wrongAdminKey }
+    }
+
+    /// Whether `presented` is `expected` (not empty), compared in constant time.
+    static func keysMatch(_ presented: String, _ expected: String) -> Bool {
+        let expected = Array(expected.utf8)
         let given = Array(presented.utf8)
         var difference = UInt8(given.count == expected.count ? 0 : 1)
         for (index, byte) in expected.enumerated() { difference |= byte ^ (index < given.count ? given[index] : 0) }
-        guard difference == 0, !expected.isEmpty else { throw Self.wrongAdminKey }
+        return difference == 0 && !expected.isEmpty
     }
 
     /// The test tenant's controls, after authentication (they are scoped by caller): a retry that

@@ -35,6 +35,14 @@ struct Serve: ParsableCommand {
     var journalMaxRows = JournalSettings.defaultMaximumRows
     @Option(name: .customLong("journal-max-age"), help: "Seconds a journal row is kept.")
     var journalMaxAge = JournalSettings.defaultMaximumAgeSeconds
+    @Option(
+        name: .customLong("max-open-tenants"),
+        help: "Tenants kept open at once (besides the default one); the least recently used closes first.")
+    var maxOpenTenants = 64
+    @Option(
+        name: .customLong("tenant-expiry"),
+        help: "Seconds unused after which a tenant created without 'keep' is removed at start.")
+    var tenantExpiry = 86_400
 
     enum JournalSwitch: String, ExpressibleByArgument {
         case on, off
@@ -58,6 +66,9 @@ struct Serve: ParsableCommand {
             throw ValidationError("thread, connection and timeout settings must be at least 1")
         }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
+        guard maxOpenTenants >= 1, tenantExpiry >= 0 else {
+            throw ValidationError("--max-open-tenants must be at least 1 and --tenant-expiry not negative")
+        }
         guard journalMaxRows >= 1, journalMaxAge >= 1 else {
             throw ValidationError("--journal-max-rows and --journal-max-age must be at least 1")
         }
@@ -109,9 +120,12 @@ struct Serve: ParsableCommand {
                 try TenantCertificateAuthority.loadOrCreate(databasePath: store.path, tenantID: store.tenant.id)
             }
         }
-        let application = Application(
-            store: store, logger: logger, requestLog: RequestLog(sink: .lines(output)), snapshots: snapshots,
-            certificateAuthorityPEM: authority?.certificatePEM)
+        let application = try cliStep {
+            try Application(
+                store: store, logger: logger, requestLog: RequestLog(sink: .lines(output)), snapshots: snapshots,
+                certificateAuthorityPEM: authority?.certificatePEM, maximumOpenTenants: maxOpenTenants,
+                tenantExpiry: Double(tenantExpiry))
+        }
         let servers = sockets.map { socket in
             HTTPServer(
                 socket: socket.socket, limits: limits, tls: socket.tls ? https?.identity.tls : nil,
@@ -166,6 +180,8 @@ struct Serve: ParsableCommand {
         let drained = servers.allSatisfy { $0.drain(timeout: max(0, deadline.timeIntervalSinceNow)) }
         logger.notice("drained", metadata: ["complete": "\(drained)", "in-flight": "\(inFlight)"])
         for server in servers { server.stop() }
+        // Every other open tenant: its buffered journal entries, then its WAL into its file.
+        application.tenants.closeAll()
         do {
             // Entries of the last reads wait in memory; writes' entries are committed already.
             try store.flushJournal()

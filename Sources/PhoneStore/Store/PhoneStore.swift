@@ -21,6 +21,8 @@ public final class PhoneStore: @unchecked Sendable {
     private let readers: ConnectionPool
     /// The request journal's settings and its buffer of entries waiting to be written.
     let journal: RequestJournal
+    /// Whether and how much of the request journal this store keeps (other tenants' stores get the same).
+    public var journalSettings: JournalSettings { journal.settings }
 
     /// Opens (creating when missing) the database at `path`, migrates it and creates the tenant on
     /// first use, with id `tenantID` when given (a new tenant of a multi-tenant service).

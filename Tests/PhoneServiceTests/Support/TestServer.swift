@@ -38,7 +38,7 @@ final class TestServer {
         } else {
             caFile = nil
         }
-        let application = Application(store: store, logger: logger)
+        let application = try Application(store: store, logger: logger)
         self.application = application
         server = HTTPServer(
             socket: try ListenSocket.bind("127.0.0.1:0"), limits: limits, tls: identity,

@@ -1,0 +1,106 @@
+import Foundation
+import PhoneStore
+
+/// `/_admin/tenants`, opened by the operator key alone: create, list, read and delete tenants
+/// (docs/tenants.md). A tenant's own routes, `/_admin/tenants/{id}/...`, are forwarded to that
+/// tenant by `Application`, not here.
+struct OperatorHandler: Sendable {
+    let tenants: TenantDirectory
+
+    func register(in table: inout RouteTable<Endpoint>) {
+        func add(_ method: String, _ path: String, _ handle: @escaping @Sendable (Call) throws -> HandlerOutcome) {
+            table.add(method, "/\(RouteFamily.adminPrefix)/tenants" + path, Endpoint(throttled: false, handle))
+        }
+        add("GET", "", list)
+        add("POST", "", create)
+        add("GET", "/{tenant}", get)
+        add("DELETE", "/{tenant}", delete)
+    }
+
+    func list(_ call: Call) -> HandlerOutcome {
+        let defaultTenant = tenants.defaultTenant.store.tenant
+        let all =
+            [Self.value(id: defaultTenant.id, displayName: "", adminKey: defaultTenant.adminKey, keep: true, isDefault: true)]
+            + tenants.records.map(Self.value)
+        return .response(call.response.json(status: 200, value: AdminHandler.list(all)))
+    }
+
+    /// `{"id"?, "displayName"?, "keep"?}`; the file work and the registry's commit run off the pool
+    /// thread, and the 201 leaves after both.
+    func create(_ call: Call) throws -> HandlerOutcome {
+        let body = try AdminBody(call.request, describing: "'displayName'", allowEmpty: true)
+        try body.only(["id", "displayName", "keep"])
+        let id = try body.string("id")?.lowercased()
+        if let id, !TenantPaths.isValidID(id) {
+            throw GraphError.badRequest("The tenant id '\(id)' is not valid: a tenant id is a GUID, as tid claims carry it.")
+        }
+        let (displayName, keep) = (try body.string("displayName") ?? "", try body.bool("keep") ?? false)
+        let (tenants, response) = (tenants, call.response)
+        return .deferred { finish in
+            DispatchQueue.global().async {
+                do {
+                    let record = try tenants.create(id: id, displayName: displayName, keep: keep)
+                    finish(.success(response.json(status: 201, value: Self.value(record))))
+                } catch {
+                    finish(.failure(Self.graphError(error)))
+                }
+            }
+        }
+    }
+
+    func get(_ call: Call) throws -> HandlerOutcome {
+        let id = call.parameter("tenant").lowercased()
+        let defaultTenant = tenants.defaultTenant.store.tenant
+        if id == defaultTenant.id {
+            return .response(
+                call.response.json(
+                    status: 200,
+                    value: Self.value(
+                        id: id, displayName: "", adminKey: defaultTenant.adminKey, keep: true, isDefault: true)))
+        }
+        guard let record = tenants.record(id) else { throw Self.graphError(TenantDirectory.ChangeError.notFound(id)) }
+        return .response(call.response.json(status: 200, value: Self.value(record)))
+    }
+
+    func delete(_ call: Call) -> HandlerOutcome {
+        let (tenants, response, id) = (tenants, call.response, call.parameter("tenant").lowercased())
+        return .deferred { finish in
+            DispatchQueue.global().async {
+                do {
+                    try tenants.delete(id)
+                    finish(.success(response.noContent()))
+                } catch {
+                    finish(.failure(Self.graphError(error)))
+                }
+            }
+        }
+    }
+
+    static func graphError(_ error: any Error) -> GraphError {
+        switch error {
+        case TenantDirectory.ChangeError.exists(let id): .conflict("A tenant with id '\(id)' exists.")
+        case TenantDirectory.ChangeError.notFound(let id): .itemNotFound("No tenant '\(id)'.")
+        case TenantDirectory.ChangeError.isDefault:
+            .badRequest("The default tenant (the --db file) cannot be deleted; reset it with POST /_admin/reset.")
+        default: GraphError(error)
+        }
+    }
+
+    static func value(_ record: TenantRecord) -> JSONValue {
+        var value = value(
+            id: record.id, displayName: record.displayName, adminKey: record.adminKey, keep: record.keep,
+            isDefault: false)
+        if case .object(var members) = value {
+            members.append(("createdAt", .string(record.createdAt)))
+            value = .object(members)
+        }
+        return value
+    }
+
+    static func value(id: String, displayName: String, adminKey: String, keep: Bool, isDefault: Bool) -> JSONValue {
+        .object([
+            ("id", .string(id)), ("displayName", .string(displayName)), ("adminKey", .string(adminKey)),
+            ("keep", .bool(keep)), ("default", .bool(isDefault)),
+        ])
+    }
+}
