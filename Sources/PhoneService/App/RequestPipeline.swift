@@ -222,7 +222,7 @@ final class RequestPipeline: Sendable {
                 method: record.request.method, path: record.request.path, status: answer.status,
                 microseconds: record.elapsedMicroseconds, requestID: record.response.requestID,
                 caller: record.principal.map { $0.userID ?? "app:" + $0.appID },
-                earlyRetry: record.response.facts.earlyRetry))
+                earlyRetry: record.response.facts.earlyRetry, refused: failure?.explanation))
         return answer
     }
 }
