@@ -20,7 +20,11 @@ struct OperatorHandler: Sendable {
     func list(_ call: Call) -> HandlerOutcome {
         let defaultTenant = tenants.defaultTenant.store.tenant
         let all =
-            [Self.value(id: defaultTenant.id, displayName: "", adminKey: defaultTenant.adminKey, keep: true, isDefault: true)]
+            [
+                Self.value(
+                    id: defaultTenant.id, displayName: "", adminKey: defaultTenant.adminKey, keep: true, isDefault: true
+                )
+            ]
             + tenants.records.map(Self.value)
         return .response(call.response.json(status: 200, value: AdminHandler.list(all)))
     }
@@ -32,7 +36,8 @@ struct OperatorHandler: Sendable {
         try body.only(["id", "displayName", "keep"])
         let id = try body.string("id")?.lowercased()
         if let id, !TenantPaths.isValidID(id) {
-            throw GraphError.badRequest("The tenant id '\(id)' is not valid: a tenant id is a GUID, as tid claims carry it.")
+            throw GraphError.badRequest(
+                "The tenant id '\(id)' is not valid: a tenant id is a GUID, as tid claims carry it.")
         }
         let (displayName, keep) = (try body.string("displayName") ?? "", try body.bool("keep") ?? false)
         let (tenants, response) = (tenants, call.response)

@@ -125,7 +125,10 @@ final class TenantDirectory: Sendable {
     /// Lets the least recently used open tenant go: its store closes when the last request that
     /// holds it finishes (its writer drains what was queued, `PhoneStore.deinit`).
     private static func closeLeastRecentlyUsed(_ inner: inout Inner) {
-        guard let victim = inner.entries.filter({ $0.value.runtime != nil }).min(by: { $0.value.lastUsed < $1.value.lastUsed })
+        guard
+            let victim = inner.entries.filter({ $0.value.runtime != nil }).min(by: {
+                $0.value.lastUsed < $1.value.lastUsed
+            })
         else { return }
         inner.entries[victim.key]?.runtime = nil
         inner.openCount -= 1

@@ -85,7 +85,8 @@ public final class PhoneStore: @unchecked Sendable {
         try db.immediateTransaction {
             if let tenant = try Self.tenant(in: db) { return tenant }
             let created = Tenant(
-                id: id ?? UUID().uuidString.lowercased(), signingKey: Tenant.makeSigningKey(), adminKey: Tenant.makeAdminKey()
+                id: id ?? UUID().uuidString.lowercased(), signingKey: Tenant.makeSigningKey(),
+                adminKey: Tenant.makeAdminKey()
             )
             try db.run(
                 "INSERT INTO tenant (singleton, id, signing_key, admin_key, created_at) VALUES (1, ?, ?, ?, ?)",
