@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@testable import PhoneService
+@testable import PhoneStore
+
+/// Tenants on disk (docs/tenants.md): a database made by `main` before tenants opens as the
+/// default tenant, 1,000 tenants start fast within the open-file budget, and SIGKILL while many
+/// tenants write loses no acknowledged write of any of them.
+@Suite struct TenantStorageTests {
+    static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Fixtures")
+
+    @Test func aDatabaseMadeByMainOpensAsTheDefaultTenantUnchanged() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("state.db")
+        try FileManager.default.copyItem(atPath: Self.fixtures.appending(path: "main-551ff28.db").path, toPath: path)
+        let store = try PhoneStore(path: path)
+        #expect(store.schemaVersion == Migrator().latestVersion && store.schemaVersion >= 11)
+        #expect(store.tenant.id == "c95bfeed-3cbe-4483-96bf-57acd14652e4")
+        #expect(store.tenant.adminKey == "psa_af4213129d8bbdf31ce532dc83e0d97c6f039256f27ddca4c68fae9ddbb53e43")
+        #expect(try store.users().map(\.userPrincipalName).sorted() == ["admin@contoso.com", "alice@contoso.com"])
+        #expect(try store.smsPolicy().enabled)
+        let application = try Application(store: store, logger: Self.logger)
+        #expect(application.tenants.isEmpty && application.tenants.operatorKey.hasPrefix("pso_"))
+        #expect(try PhoneStore.check(path: path).isEmpty)
+    }
+
+    /// 1,000 tenants: made from the template (p50 and p99 printed), then a service on the same file
+    /// starts in under a second without opening them, and serving 200 of them keeps at most
+    /// `maximumOpen` open, within a file-descriptor budget.
+    @Test func aThousandTenantsStartFastAndStayWithinTheBudget() throws {
+        let directory = try TemporaryDirectory()
+        let store = try PhoneStore(path: directory.path("state.db"), durability: .normal)
+        let application = try Application(store: store, logger: Self.logger, maximumOpenTenants: 16)
+        var created: [String] = []
+        var times: [Double] = []
+        for _ in 0..<1000 {
+            let start = ContinuousClock.now
+            created.append(try application.tenants.create(id: nil, displayName: "", keep: true).id)
+            times.append(Double((ContinuousClock.now - start).components.attoseconds) / 1e15)
+        }
+        times.sort()
+        print("tenant creation (durability normal): p50 \(times[500]) ms, p99 \(times[990]) ms")
+        #expect(application.tenants.openTenants <= 16)
+
+        let start = ContinuousClock.now
+        let again = try Application(store: store, logger: Self.logger, maximumOpenTenants: 16)
+        let elapsed = ContinuousClock.now - start
+        print("start with 1000 tenants: \(elapsed)")
+        #expect(elapsed < .seconds(1))
+        #expect(again.tenants.records.count == 1000 && again.tenants.openTenants == 0)
+
+        let fdsBefore = Self.openFileDescriptors()
+        for id in created.prefix(200) {
+            let runtime = try #require(try again.tenants.runtime(id))
+            #expect(runtime.store.tenant.id == id)
+        }
+        #expect(again.tenants.openTenants == 16)
+        // A closed tenant's store goes once nothing holds it; an open one holds its database, WAL
+        // and shared memory, and its readers' (about 6 each).
+        let grown = Self.openFileDescriptors() - fdsBefore
+        print("file descriptors for 16 open tenants: \(grown); RSS \(Self.residentKilobytes()) KiB")
+        #expect(grown <= 16 * 8)
+    }
+
+    static func openFileDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+    }
+
+    static func residentKilobytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    /// Five tenants written to at once by the real binary, killed mid-way: after a restart each
+    /// tenant has every user whose creation was acknowledged.
+    @Test func everyAcknowledgedWriteOfEveryTenantSurvivesSIGKILL() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("state.db")
+        let operatorKey = try PhoneStore(path: path).operatorKey()
+        var service = try ServiceProcess(databasePath: path)
+        @Sendable func send(_ port: Int, _ method: String, _ path: String, _ key: String, _ json: String? = nil)
+            -> RawHTTPClient.Response?
+        {
+            var headers = [("Authorization", "Bearer \(key)")]
+            if json != nil { headers.append(("Content-Type", "application/json")) }
+            return try? RawHTTPClient(port: port).request(
+                method, path, headers: headers, body: json.map { Array($0.utf8) })
+        }
+        let tenants: [(id: String, key: String)] = (0..<5).compactMap { _ in
+            guard let made = send(service.port, "POST", "/_admin/tenants", operatorKey, #"{"keep":true}"#),
+                made.status == 201
+            else { return nil }
+            return (made.string("id") ?? "", made.string("adminKey") ?? "")
+        }
+        #expect(tenants.count == 5)
+        let acknowledged = Mutex<[String: [String]]>([:])
+        let port = service.port
+        let pid = service.process.processIdentifier
+        DispatchQueue.concurrentPerform(iterations: tenants.count + 1) { worker in
+            if worker == tenants.count {
+                Thread.sleep(forTimeInterval: 0.4)
+                kill(pid, SIGKILL)
+                return
+            }
+            let tenant = tenants[worker]
+            for index in 0..<400 {
+                let upn = "user\(index)@contoso.com"
+                guard let answer = send(port, "POST", "/_admin/users", tenant.key, #"{"userPrincipalName":"\#(upn)"}"#)
+                else { return }
+                if answer.status == 201 { acknowledged.withLock { $0[tenant.id, default: []].append(upn) } }
+            }
+        }
+        service.killHard()
+        service = try ServiceProcess(databasePath: path)
+        let written = acknowledged.withLock { $0 }
+        #expect(written.values.reduce(0) { $0 + $1.count } > 0, "nothing was acknowledged before the kill")
+        for tenant in tenants {
+            let listed = send(service.port, "GET", "/_admin/users", tenant.key)?.text ?? ""
+            for upn in written[tenant.id] ?? [] {
+                #expect(listed.contains("\"\(upn)\""), "tenant \(tenant.id) lost \(upn)")
+            }
+        }
+    }
+}
