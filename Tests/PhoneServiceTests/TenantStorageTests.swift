@@ -43,7 +43,9 @@ import Testing
             times.append(Double((ContinuousClock.now - start).components.attoseconds) / 1e15)
         }
         times.sort()
-        print("tenant creation (durability normal): p50 \(times[500]) ms, p99 \(times[990]) ms")
+        print(
+            "back-to-back tenant creation (pool drained, durability normal): p50 \(times[500]) ms, p99 \(times[990]) ms"
+        )
         #expect(application.tenants.openTenants <= 16)
 
         let start = ContinuousClock.now
@@ -53,21 +55,61 @@ import Testing
         #expect(elapsed < .seconds(1))
         #expect(again.tenants.records.count == 1000 && again.tenants.openTenants == 0)
 
-        let fdsBefore = Self.openFileDescriptors()
         for id in created.prefix(200) {
             let runtime = try #require(try again.tenants.runtime(id))
             #expect(runtime.store.tenant.id == id)
         }
         #expect(again.tenants.openTenants == 16)
-        // A closed tenant's store goes once nothing holds it; an open one holds its database, WAL
-        // and shared memory, and its readers' (about 6 each).
-        let grown = Self.openFileDescriptors() - fdsBefore
-        print("file descriptors for 16 open tenants: \(grown); RSS \(Self.residentKilobytes()) KiB")
-        #expect(grown <= 16 * 8)
+        // Closed tenants' stores go on the release queue. An open one holds its database, WAL and
+        // shared memory, and its pooled readers'; `application` still holds its own open ones.
+        TenantDirectory.releases.sync {}
+        let tenantsDirectory = TenantPaths(database: store.path).directory
+        // Two services on the file, each with 16 open tenants and its pool; about 6 files a tenant.
+        let budget = 2 * (16 + again.tenants.pool.capacity) * 6
+        var held = Self.openFiles(under: tenantsDirectory)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while held > budget && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            held = Self.openFiles(under: tenantsDirectory)
+        }
+        print(
+            "files open under FILE.tenants with 2 x 16 open tenants and their pools: \(held) (budget \(budget)); RSS \(Self.residentKilobytes()) KiB"
+        )
+        #expect(held <= budget)
     }
 
-    static func openFileDescriptors() -> Int {
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+    /// A tenant from the pool is ready in a registry commit: p50 well under the 5 ms target when
+    /// the pool had time to refill (printed; asserted loosely, the machine is shared).
+    @Test func aPooledTenantIsReadyInMilliseconds() throws {
+        let directory = try TemporaryDirectory()
+        let store = try PhoneStore(path: directory.path("state.db"))
+        let application = try Application(store: store, logger: Self.logger)
+        _ = try application.tenants.create(id: nil, displayName: "", keep: false)
+        var times: [Double] = []
+        for _ in 0..<30 {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while application.tenants.pool.readyCount < 2 && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            let start = ContinuousClock.now
+            let record = try application.tenants.create(id: nil, displayName: "", keep: false)
+            times.append(Double((ContinuousClock.now - start).components.attoseconds) / 1e15)
+            // Ready: its admin key opens it, and it has its signing key already.
+            let runtime = try #require(try application.tenants.runtime(record.id))
+            #expect(runtime.store.tenant.adminKey == record.adminKey && runtime.store.tenant.currentSigningKey != nil)
+        }
+        times.sort()
+        print("pooled tenant creation (durability full): p50 \(times[15]) ms, p99 \(times[29]) ms")
+        #expect(times[15] < 25)
+    }
+
+    /// This process's open files under `directory` (other suites run in the same process).
+    static func openFiles(under directory: String) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.filter {
+            ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) ?? "")
+                .hasPrefix(directory)
+        }.count
     }
 
     static func residentKilobytes() -> Int {

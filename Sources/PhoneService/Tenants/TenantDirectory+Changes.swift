@@ -1,0 +1,107 @@
+import Foundation
+import PhoneStore
+
+extension TenantDirectory {
+    enum ChangeError: Error {
+        case exists(String)
+        case notFound(String)
+        case isDefault
+    }
+
+    /// Makes a tenant and answers once the registry's row committed; only then can requests reach
+    /// it. Without an `id`, a tenant from the pool (made ahead: a commit); otherwise, or when the
+    /// pool is empty, the template copied to its file (synced) and opened with its id.
+    func create(id requested: String?, displayName: String, keep: Bool) throws -> TenantRecord {
+        try changes.withLock { _ in
+            let pooled = requested == nil ? pool.take() : nil
+            let id = pooled?.tenant.id ?? requested ?? UUID().uuidString.lowercased()
+            if id == defaultTenant.store.tenant.id || record(id) != nil { throw ChangeError.exists(id) }
+            var store = pooled
+            do {
+                if store == nil {
+                    removeFiles(of: id)
+                    try templates.template().copy(to: paths.file(of: id))
+                    store = try PhoneStore(
+                        path: paths.file(of: id), durability: defaultTenant.store.durability,
+                        journal: defaultTenant.store.journalSettings, tenantID: id)
+                }
+                guard let store else { throw StoreError.noTenant }
+                let record = TenantRecord(
+                    id: id, displayName: displayName, adminKey: store.tenant.adminKey, keep: keep,
+                    createdAt: Timestamp.now())
+                try defaultTenant.store.perform(.registerTenant(record))
+                inner.withLock { inner in
+                    var entry = Entry(record: record)
+                    inner.clock += 1
+                    entry.lastUsed = inner.clock
+                    admit(store, &entry, &inner)
+                    inner.entries[id] = entry
+                    inner.byAdminKey[record.adminKey] = id
+                }
+                return record
+            } catch {
+                store?.close()
+                removeFiles(of: id)
+                throw error
+            }
+        }
+    }
+
+    /// Deletes tenant `id` for good: no request reaches it from now on, its writer drains, the
+    /// registry forgets it (a durable commit), then its files and snapshots go. A crash between the
+    /// last two leaves files that the next start removes.
+    func delete(_ id: String) throws {
+        if id == defaultTenant.store.tenant.id { throw ChangeError.isDefault }
+        try changes.withLock { _ in
+            guard
+                let entry = inner.withLock({ inner -> Entry? in
+                    guard let entry = inner.entries.removeValue(forKey: id) else { return nil }
+                    inner.byAdminKey[entry.record.adminKey] = nil
+                    if entry.runtime != nil { inner.openCount -= 1 }
+                    return entry
+                })
+            else { throw ChangeError.notFound(id) }
+            entry.runtime?.store.close()
+            entry.state.controls.reset()
+            try defaultTenant.store.perform(.unregisterTenant(id: id))
+            removeFiles(of: id)
+        }
+    }
+
+    /// Closes every open tenant but the default one (shutdown): journal flushed, WAL checkpointed;
+    /// the pool's tenants are removed.
+    func closeAll() {
+        let open = inner.withLock { inner -> [TenantRuntime] in
+            let open = inner.entries.values.compactMap(\.runtime)
+            for key in inner.entries.keys { inner.entries[key]?.runtime = nil }
+            inner.openCount = 0
+            return open
+        }
+        for runtime in open {
+            try? runtime.store.flushJournal()
+            try? runtime.store.checkpoint()
+            runtime.store.close()
+        }
+        for store in pool.drain() {
+            store.close()
+            removeFiles(of: store.tenant.id)
+        }
+    }
+
+    /// Removes what the tenants' directory holds for tenants not in `keeping`.
+    func sweep(keeping: Set<String>) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: paths.directory) else { return }
+        for name in names where !name.hasPrefix(".") {
+            let id = String(name.prefix(36))
+            if TenantPaths.isValidID(id) && !keeping.contains(id) { removeFiles(of: id) }
+        }
+    }
+
+    func removeFiles(of id: String) {
+        let file = paths.file(of: id)
+        for path in [file, file + "-wal", file + "-shm", paths.snapshots(of: id)] {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        _ = TenantTemplate.syncDirectory(of: file)
+    }
+}
