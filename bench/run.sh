@@ -34,6 +34,11 @@
 #   BENCH_CACHE [bench/.cache]    generated databases, keyed by the migrations' hash
 #   BENCH_OUT [bench/.out]        raw wrk output, service logs, report.md
 #   BENCH_KEEP [0]                1 keeps the work databases
+#   BENCH_TENANT [1]              0 skips the "tenant" rows (bench/tenants/lifecycle.py: a new
+#                                 tenant, two users and a token, deleted; against reset + seed)
+#   BENCH_TENANT_ROUNDS [400]     rounds of each, sequentially and with 8 workers
+#   BENCH_IDLE_TENANTS [0]        tenants made (and left idle) in the scenarios' database first,
+#                                 to measure list and create with other tenants present
 #   BIN [.build/release/phone-service]
 # Exit status: 0 when the harness ran, whatever the targets say; non-zero when it could not.
 set -euo pipefail
@@ -298,6 +303,20 @@ run_reference() {
     done
 }
 
+# Idle tenants beside the one the scenarios use (kept: they stay for every row).
+idle_tenants=${BENCH_IDLE_TENANTS:-0}
+if [ "$idle_tenants" -gt 0 ]; then
+    start_service "$db" idle-tenants
+    operator_key=$("$BIN" operator-key --db "$db")
+    log "making $idle_tenants idle tenants"
+    for _ in $(seq "$idle_tenants"); do
+        curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $operator_key" -H "Content-Type: application/json" \
+            -d '{"keep": true}' "http://127.0.0.1:$port/_admin/tenants" || die "could not make an idle tenant"
+    done
+    stop_service
+    notes+=("$idle_tenants other tenants were present and idle in every scenario's service (BENCH_IDLE_TENANTS)")
+fi
+
 fresh_round=0 checked=0
 for c in "${conn_list[@]}"; do
     if [ "$reference" != none ]; then run_reference "$c"; fi
@@ -417,6 +436,17 @@ if [ "$long" = 1 ]; then
     stop_service
     long_line="$rss0 $rss1 $total ${total_errors:-0} $series"
 fi
+# A fresh tenant per test against today's reset + seed (bench/tenants/lifecycle.py).
+tenant_table=
+if [ "${BENCH_TENANT:-1}" = 1 ]; then
+    tdb=$work/tenants.db
+    "$BIN" user list --db "$tdb" >/dev/null
+    start_service "$tdb" tenant
+    log "tenant: create, seed, delete; reset, seed"
+    tenant_table=$(python3 "$here/tenants/lifecycle.py" "127.0.0.1:$port" "$("$BIN" operator-key --db "$tdb")" \
+        "$("$BIN" admin-key --db "$tdb")" "${BENCH_TENANT_ROUNDS:-400}") || die "bench/tenants/lifecycle.py failed"
+    stop_service
+fi
 load_after=$(uptime | sed 's/.*load average: //')
 
 # ---------------------------------------------------------------------------------------------
@@ -512,6 +542,13 @@ cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
             printf "- %s flat RSS over %d list requests (growth ≤ max(5%%, 2 MB)): %.1f MB after warm-up, %.1f MB after; %d errors; MB per 20 s run: %s\n", verdict(growth <= allowed && L[4] == 0), L[3], L[1] / 1024, L[2] / 1024, L[4], series
         } else print "- SKIP flat RSS after 1M requests (BENCH_LONG=1 runs it)"
     }' "$results"
+    if [ -n "$tenant_table" ]; then
+        echo
+        echo "A fresh tenant per test (one whole round: p50 and p99; reset rows with 8 workers reset each"
+        echo "other's users, so some rounds fail by design):"
+        echo
+        echo "$tenant_table"
+    fi
     if [ "${#notes[@]}" -gt 0 ]; then
         echo
         echo "Notes:"

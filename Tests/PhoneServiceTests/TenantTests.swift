@@ -203,4 +203,20 @@ import Testing
         #expect(all.count == 120 && all.allSatisfy { [200, 201, 204].contains($0) }, "\(all)")
         #expect(try server.store.registeredTenants().map(\.id) == [busy.id])
     }
+
+    /// Eight creations of one id at once: exactly one is made, the others are 409s.
+    @Test func oneIdIsCreatedOnceWhateverTheRace() throws {
+        let (operatorKey, port) = (operatorKey, server.port)
+        let id = UUID().uuidString.lowercased()
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let answer = try? RawHTTPClient(port: port).request(
+                "POST", "/_admin/tenants",
+                headers: [("Authorization", "Bearer \(operatorKey)"), ("Content-Type", "application/json")],
+                body: Array(#"{"id":"\#(id)"}"#.utf8))
+            statuses.withLock { $0.append(answer?.status ?? 0) }
+        }
+        #expect(statuses.withLock { $0.sorted() } == [201] + Array(repeating: 409, count: 7))
+        #expect(try server.store.registeredTenants().map(\.id) == [id])
+    }
 }

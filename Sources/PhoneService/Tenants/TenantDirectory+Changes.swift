@@ -10,40 +10,44 @@ extension TenantDirectory {
 
     /// Makes a tenant and answers once the registry's row committed; only then can requests reach
     /// it. Without an `id`, a tenant from the pool (made ahead: a commit); otherwise, or when the
-    /// pool is empty, the template copied to its file (synced) and opened with its id.
+    /// pool is empty, the template copied to its file (synced) and opened with its id. Creations
+    /// run side by side (their registry rows share group commits); an id is taken by one at a time.
     func create(id requested: String?, displayName: String, keep: Bool) throws -> TenantRecord {
-        try changes.withLock { _ in
-            let pooled = requested == nil ? pool.take() : nil
-            let id = pooled?.tenant.id ?? requested ?? UUID().uuidString.lowercased()
-            if id == defaultTenant.store.tenant.id || record(id) != nil { throw ChangeError.exists(id) }
-            var store = pooled
-            do {
-                if store == nil {
-                    removeFiles(of: id)
-                    try templates.template().copy(to: paths.file(of: id))
-                    store = try PhoneStore(
-                        path: paths.file(of: id), durability: defaultTenant.store.durability,
-                        journal: defaultTenant.store.journalSettings, tenantID: id)
-                }
-                guard let store else { throw StoreError.noTenant }
-                let record = TenantRecord(
-                    id: id, displayName: displayName, adminKey: store.tenant.adminKey, keep: keep,
-                    createdAt: Timestamp.now())
-                try defaultTenant.store.perform(.registerTenant(record))
-                inner.withLock { inner in
-                    var entry = Entry(record: record)
-                    inner.clock += 1
-                    entry.lastUsed = inner.clock
-                    admit(store, &entry, &inner)
-                    inner.entries[id] = entry
-                    inner.byAdminKey[record.adminKey] = id
-                }
-                return record
-            } catch {
-                store?.close()
-                removeFiles(of: id)
-                throw error
+        var store = requested == nil ? pool.take() : nil
+        let id = store?.tenant.id ?? requested ?? UUID().uuidString.lowercased()
+        try inner.withLock { inner throws(ChangeError) in
+            if id == defaultTenant.store.tenant.id || inner.entries[id] != nil || inner.changing.contains(id) {
+                throw .exists(id)
             }
+            inner.changing.insert(id)
+        }
+        defer { _ = inner.withLock { $0.changing.remove(id) } }
+        do {
+            if store == nil {
+                removeFiles(of: id)
+                try templates.template().copy(to: paths.file(of: id))
+                store = try PhoneStore(
+                    path: paths.file(of: id), durability: defaultTenant.store.durability,
+                    journal: defaultTenant.store.journalSettings, tenantID: id)
+            }
+            guard let store else { throw StoreError.noTenant }
+            let record = TenantRecord(
+                id: id, displayName: displayName, adminKey: store.tenant.adminKey, keep: keep,
+                createdAt: Timestamp.now())
+            try defaultTenant.store.perform(.registerTenant(record))
+            inner.withLock { inner in
+                var entry = Entry(record: record)
+                inner.clock += 1
+                entry.lastUsed = inner.clock
+                admit(store, &entry, &inner)
+                inner.entries[id] = entry
+                inner.byAdminKey[record.adminKey] = id
+            }
+            return record
+        } catch {
+            store?.close()
+            removeFiles(of: id)
+            throw error
         }
     }
 
@@ -52,20 +56,18 @@ extension TenantDirectory {
     /// last two leaves files that the next start removes.
     func delete(_ id: String) throws {
         if id == defaultTenant.store.tenant.id { throw ChangeError.isDefault }
-        try changes.withLock { _ in
-            guard
-                let entry = inner.withLock({ inner -> Entry? in
-                    guard let entry = inner.entries.removeValue(forKey: id) else { return nil }
-                    inner.byAdminKey[entry.record.adminKey] = nil
-                    if entry.runtime != nil { inner.openCount -= 1 }
-                    return entry
-                })
-            else { throw ChangeError.notFound(id) }
-            entry.runtime?.store.close()
-            entry.state.controls.reset()
-            try defaultTenant.store.perform(.unregisterTenant(id: id))
-            removeFiles(of: id)
+        let entry = try inner.withLock { inner throws(ChangeError) -> Entry in
+            guard let entry = inner.entries.removeValue(forKey: id) else { throw .notFound(id) }
+            inner.byAdminKey[entry.record.adminKey] = nil
+            if entry.runtime != nil { inner.openCount -= 1 }
+            inner.changing.insert(id)
+            return entry
         }
+        defer { _ = inner.withLock { $0.changing.remove(id) } }
+        entry.runtime?.store.close()
+        entry.state.controls.reset()
+        try defaultTenant.store.perform(.unregisterTenant(id: id))
+        removeFiles(of: id)
     }
 
     /// Closes every open tenant but the default one (shutdown): journal flushed, WAL checkpointed;

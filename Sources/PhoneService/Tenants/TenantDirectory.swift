@@ -14,8 +14,6 @@ final class TenantDirectory: Sendable {
     let maximumOpen: Int
     let make: @Sendable (PhoneStore, TenantState, String) -> TenantRuntime
     let inner: Mutex<Inner>
-    /// Serialises creations and deletions (file work and the registry's commit), never lookups.
-    let changes = Mutex(())
     let pool: TenantPool
     let templates: TemplateCache
     /// Where closed tenants' stores are let go: closing one waits for its writer thread and
@@ -34,6 +32,8 @@ final class TenantDirectory: Sendable {
         var byAdminKey: [String: String] = [:]
         var openCount = 0
         var clock: UInt64 = 0
+        /// Ids being created or deleted: taken, but not (or no longer) served.
+        var changing: Set<String> = []
     }
 
     /// Loads the registry from the default tenant's file (no other file is opened), removes files

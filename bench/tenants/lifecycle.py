@@ -1,0 +1,100 @@
+"""The bench's "tenant" row (issue 21): what a test pays for a fresh tenant, against what it pays
+for today's reset. Python's standard library only, one keep-alive connection per worker.
+
+  tenant: POST /_admin/tenants, two users and a token through the new tenant's admin key,
+          DELETE /_admin/tenants/{id}
+  reset:  POST /_admin/reset, two users and a token, on the default tenant
+
+Each for ROUNDS rounds sequentially and with 8 workers at once; prints a markdown table (p50, p99
+of one whole round, in ms).
+
+    python3 bench/tenants/lifecycle.py HOST:PORT OPERATOR_KEY ADMIN_KEY [ROUNDS]
+"""
+import http.client
+import json
+import sys
+import threading
+import time
+
+ADDRESS, OPERATOR_KEY, ADMIN_KEY = sys.argv[1], sys.argv[2], sys.argv[3]
+ROUNDS = int(sys.argv[4]) if len(sys.argv) > 4 else 200
+HOST, PORT = ADDRESS.rsplit(":", 1)
+
+
+class Client:
+    def __init__(self):
+        self.connection = http.client.HTTPConnection(HOST, int(PORT), timeout=30)
+
+    def call(self, method, path, key, body=None, expect=(200, 201, 204)):
+        headers = {"Authorization": "Bearer " + key}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        self.connection.request(method, path, body=data, headers=headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        if response.status not in expect:
+            raise RuntimeError(f"{method} {path}: {response.status} {payload[:200]!r}")
+        return json.loads(payload) if payload else None
+
+
+def seed(client, key, worker, round_):
+    for name in ("admin", "alice"):
+        roles = ["globalAdministrator"] if name == "admin" else []
+        client.call("POST", "/_admin/users", key,
+                    {"userPrincipalName": f"{name}.{worker}.{round_}@contoso.com", "roles": roles})
+    client.call("POST", "/_admin/tokens", key,
+                {"user": f"admin.{worker}.{round_}@contoso.com", "scopes": ["UserAuthenticationMethod.ReadWrite.All"]})
+
+
+def tenant_round(client, worker, round_):
+    made = client.call("POST", "/_admin/tenants", OPERATOR_KEY, {"displayName": f"bench {worker}"})
+    seed(client, made["adminKey"], worker, round_)
+    client.call("DELETE", f"/_admin/tenants/{made['id']}", OPERATOR_KEY)
+
+
+def reset_round(client, worker, round_):
+    client.call("POST", "/_admin/reset", ADMIN_KEY)
+    seed(client, ADMIN_KEY, worker, round_)
+
+
+def measure(body, workers):
+    times, errors = [], []
+    lock = threading.Lock()
+
+    def run(worker):
+        client = Client()
+        for round_ in range(ROUNDS // workers):
+            start = time.perf_counter()
+            try:
+                body(client, worker, round_)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                with lock:
+                    errors.append(str(error))
+                client = Client()
+                continue
+            with lock:
+                times.append((time.perf_counter() - start) * 1000)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(workers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    times.sort()
+    pick = lambda p: times[min(len(times) - 1, int(len(times) * p))] if times else float("nan")  # noqa: E731
+    return pick(0.5), pick(0.99), len(times) / elapsed, errors
+
+
+print("| round | workers | p50 ms | p99 ms | rounds/s | errors |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, body in (("tenant: create, 2 users + token, delete", tenant_round),
+                   ("reset: reset, 2 users + token (default tenant)", reset_round)):
+    for workers in (1, 8):
+        p50, p99, rate, errors = measure(body, workers)
+        print(f"| {name} | {workers} | {p50:.2f} | {p99:.2f} | {rate:.0f} | {len(errors)} |")
+        if errors:
+            print(f"<!-- first error: {errors[0]} -->")
