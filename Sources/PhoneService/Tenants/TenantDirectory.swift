@@ -73,9 +73,9 @@ final class TenantDirectory: Sendable {
             try templates.template().copy(to: paths.file(of: id))
             return try PhoneStore(path: paths.file(of: id), durability: durability, journal: journal, tenantID: id)
         }
+        // The pool is filled from the first creation on: a service whose tenants only serve
+        // makes none (each costs an RSA key, which would compete with the requests).
         sweep(keeping: Set(inner.entries.keys))
-        // A single-tenant service makes no pool until its first tenant is created.
-        if !inner.entries.isEmpty { self.pool.fill() }
     }
 
     /// The most recent modification of a tenant's database or its WAL.
@@ -96,6 +96,9 @@ final class TenantDirectory: Sendable {
 
     /// No tenant but the default one: Graph requests need not look at the token's `tid`.
     var isEmpty: Bool { inner.withLock { $0.entries.isEmpty } }
+
+    /// The `tid` of tokens seen before (a JWT's payload decoded once, not on every request).
+    let tenantOfToken = TokenTenantCache()
 
     var openTenants: Int { inner.withLock { $0.openCount } }
 

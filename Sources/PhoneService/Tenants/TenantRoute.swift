@@ -35,7 +35,8 @@ enum TenantRoute {
                 self = .tenant(tenants.defaultTenant)
             }
         case .graph:
-            guard !tenants.isEmpty, let bearer, let tid = Self.unverifiedTenantID(bearer),
+            guard !tenants.isEmpty, let bearer,
+                let tid = tenants.tenantOfToken.tenantID(bearer, decode: Self.unverifiedTenantID),
                 tid != tenants.defaultTenant.store.tenant.id
             else {
                 self = .tenant(tenants.defaultTenant)
