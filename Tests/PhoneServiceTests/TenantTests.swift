@@ -219,4 +219,37 @@ import Testing
         #expect(statuses.withLock { $0.sorted() } == [201] + Array(repeating: 409, count: 7))
         #expect(try server.store.registeredTenants().map(\.id) == [id])
     }
+
+    /// The token service is per tenant at `/{tenant id}/...`: an app registered in A signs in to
+    /// A, and its tokens (tid A) work on A's Graph; at B's token endpoint A's app is unknown.
+    @Test func eachTenantHasItsOwnTokenService() throws {
+        let a = try createTenant()
+        let b = try createTenant()
+        _ = try adminToken(a.key)
+        let app = try send(
+            "POST", "/_admin/applications", key: a.key,
+            json: #"{"displayName":"App A","applicationPermissions":["UserAuthenticationMethod.ReadWrite.All"]}"#)
+        let appID = app.string("appId") ?? ""
+        let secret = try send("POST", "/_admin/applications/\(appID)/secrets", key: a.key).string("secretText") ?? ""
+        func signIn(_ tenant: String) throws -> RawHTTPClient.Response {
+            let form = [
+                "grant_type=client_credentials", "client_id=\(appID)",
+                "client_secret=\(SignInFixture.formEncode(secret))",
+                "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default",
+            ].joined(separator: "&")
+            return try server.client().request(
+                "POST", "/\(tenant)/oauth2/v2.0/token",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+        }
+        let signedIn = try signIn(a.id)
+        #expect(signedIn.status == 200, "\(signedIn.text)")
+        let token = signedIn.string("access_token") ?? ""
+        #expect(TenantRoute.unverifiedTenantID(token) == a.id)
+        let graph = try send("GET", "/v1.0/users/admin%40contoso.com/authentication/phoneMethods", key: token)
+        #expect(graph.status == 200, "\(graph.text)")
+        let elsewhere = try signIn(b.id)
+        #expect(elsewhere.status == 400 && elsewhere.text.contains("AADSTS700016"), "\(elsewhere.text)")
+        // The discovery document names each tenant's own issuer.
+        #expect(try send("GET", "/\(a.id)/v2.0/.well-known/openid-configuration", key: nil).text.contains(a.id))
+    }
 }
