@@ -444,6 +444,10 @@ struct RuleTests {
         "request_journal_early_retry_is_boolean", "request_journal_one_caller", "request_journal_by_time",
         // Sign-in: written only by the store from typed values (keys, hashes), or indexes.
         "signing_key_one_current", "app_secret_by_app", "app_certificate_by_app",
+        // The tenant registry and the operator key: written only by the service, from an id it
+        // checked (TenantPaths.isValidID) and keys it made; backstops, never an API's rule.
+        "tenant_registry_id_is_guid", "tenant_registry_admin_key_format", "tenant_registry_keep_is_boolean",
+        "tenant_registry_admin_key_unique", "service_operator_single_row", "service_operator_key_format",
     ]
 
     /// Every named CHECK/UNIQUE constraint, unique index and trigger in the schema.
