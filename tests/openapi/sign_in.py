@@ -42,7 +42,8 @@ ERRORS = {
     "401": ("EntraUnauthorized",
             "The client's credential is missing (7000218), wrong (7000215), expired (7000222), or a bad client "
             "assertion (700027, 700024, 700021, 50027, 700023).", ["invalid_client"]),
-    "404": ("EntraNotFound", "No sign-in endpoint at this path (900023).", ["invalid_request"]),
+    "404": ("EntraNotFound", "No sign-in endpoint at this path (900023): the tenant segment is one of the "
+            "service's own roots (`v1.0`, `beta`, `healthz`).", ["invalid_request"]),
     "413": ("EntraPayloadTooLarge", "The body is over 64 KiB (900144).", ["invalid_request"]),
     "431": ("EntraRequestHeaderFieldsTooLarge", "The request's headers add up to more than 16 KiB (900144).",
             ["invalid_request"]),
@@ -87,7 +88,7 @@ def error_responses(headers: dict) -> dict:
 
 
 def with_errors(responses: dict, *statuses: str) -> dict:
-    for status in (*statuses, "400", "431", "500", "503"):
+    for status in (*statuses, "400", "404", "431", "500", "503"):
         responses.setdefault(status, ref("responses", ERRORS[status][0]))
     return dict(sorted(responses.items()))
 
@@ -152,7 +153,20 @@ def token_request(v1: bool) -> dict:
                    "code_verifier": text("RFC 7636; `S256` or `plain`, as the challenge was made.")},
                   {**optional_secret, "nonce": text()}),
         ]
-    return {"description": "The grant decides the other parameters.", "anyOf": grants}
+    # Every parameter at the top (what a form has, and what fuzzers bind values to), and per grant
+    # the ones it requires.
+    properties = {"grant_type": {"type": "string", "enum": list(dict.fromkeys(g["properties"]["grant_type"]["const"]
+                                                                           for g in grants))}}
+    for each in grants:
+        for name, value in each["properties"].items():
+            properties.setdefault(name, value)
+    if not v1:
+        properties["scope"] = DELEGATED_SCOPE
+    branches = [{"description": each["description"], "required": each["required"],
+                 "properties": {name: value for name, value in each["properties"].items() if "const" in value}}
+                for each in grants]
+    return {"type": "object", "description": "The grant decides the other parameters; others are ignored.",
+            "properties": properties, "anyOf": branches}
 
 
 AUTHORIZE_PARAMETERS = {
@@ -291,10 +305,9 @@ def parameters() -> dict:
         "tenant": {"name": "tenant", "in": "path", "required": True,
                    "description": "The tenant id, `common`, `organizations`, or a domain one of the tenant's users "
                                   "is in (`contoso.com`); anything else is AADSTS90002. The service's own roots "
-                                  "(`v1.0`, `beta`, `healthz` in any case, `_admin`) are not tenants: no sign-in "
-                                  "endpoint is under them (404, AADSTS900023; the admin API's 401 under `_admin`).",
-                   "schema": {"type": "string", "minLength": 1,
-                              "not": {"pattern": "^(?:[vV]1\\.0|[bB][eE][tT][aA]|[hH][eE][aA][lL][tT][hH][zZ]|_admin)$"}},
+                                  "are not tenants: under `v1.0`, `beta` and `healthz` (any case) there is no "
+                                  "sign-in endpoint (404, AADSTS900023), and `_admin` is the admin API's (its 401).",
+                   "schema": {"type": "string", "minLength": 1},
                    "examples": {"common": {"value": "common"}, "organizations": {"value": "organizations"},
                                 "domain": {"value": "contoso.com"}}},
     }

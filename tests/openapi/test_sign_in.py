@@ -165,7 +165,7 @@ def test_sign_in_refusals_outside_the_routes_are_entra_errors(service, conforman
     entra = {"$ref": "#/components/schemas/entraError"}
     for method, path, status, code in (("GET", "/common/oauth2/v2.0/logout", 404, 900023),
                                        ("GET", "/common/discovery/v2.0/keys/extra", 404, 900023),
-                                       # Graph's roots are no tenants (the document's `tenant` excludes them).
+                                       # Graph's roots are no tenants (the document's `tenant` says so).
                                        ("POST", "/v1.0/oauth2/v2.0/token", 404, 900023),
                                        ("GET", "/BETA/v2.0/.well-known/openid-configuration", 404, 900023),
                                        ("GET", "/healthz/discovery/v2.0/keys", 404, 900023),
