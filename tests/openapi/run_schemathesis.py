@@ -6,9 +6,9 @@ user with a password, then runs `schemathesis run` with an admin's token and the
 schemathesis.toml beside this file (deterministic generation, a fixed number of cases per
 operation) plus the dictionaries only this run knows (the tenant id, the client ids, the
 secret), checking: no 5xx, every status and content type documented, every body valid against
-the document (on sign-in paths: Entra's error body, never Graph's). Afterwards the service must stop cleanly on SIGTERM and have logged
-no 5xx. Exit status: schemathesis's, or 1 if the service misbehaved or the run took longer than
-TIME_LIMIT seconds.
+the document (on sign-in paths: Entra's error body, never Graph's). Afterwards the service must
+stop cleanly on SIGTERM and have logged no 5xx. Exit status: schemathesis's, or 1 if the service
+misbehaved or the run took longer than TIME_LIMIT seconds.
 
     .venv/bin/python tests/openapi/run_schemathesis.py [extra schemathesis options]
 """
@@ -104,9 +104,9 @@ def main() -> int:
 def sign_in_dictionaries(service: PhoneService, tenant_id: str) -> str:
     """Registers what sign-in needs and returns the dictionaries schemathesis.toml's [parameters]
     name for it, which only this run knows: the tenant id, the client ids, the secret."""
-    app = service.cli("app", "add", "Fuzzed confidential app", "--application-permission",
-                      "UserAuthenticationMethod.Read.All", "--delegated-permission", "UserAuthenticationMethod.ReadWrite",
-                      "--redirect-uri", REDIRECT_URI)
+    app = service.cli("app", "add", "Fuzzed confidential app",
+                      "--application-permission", "UserAuthenticationMethod.Read.All",
+                      "--delegated-permission", "UserAuthenticationMethod.ReadWrite", "--redirect-uri", REDIRECT_URI)
     public = service.cli("app", "add", "Fuzzed public app", "--public-client", "--redirect-uri", REDIRECT_URI,
                          "--delegated-permission", "UserAuthenticationMethod.ReadWrite")
     secret = service.cli("app", "secret", "add", app)

@@ -183,7 +183,8 @@ def test_allow_header_lists_exactly_the_documented_methods(service, document, ad
             assert (answer.status, answer.json["error_codes"]) == (400, [900561]), f"OPTIONS {template}: {answer.raw}"
             listed = re.search(r"only accepts ([A-Z, ]+) requests", answer.json["error_description"])
             allowed = {m.strip() for m in listed.group(1).split(",")}
-            assert allowed == documented, f"{template}: the service allows {sorted(allowed)}, the document {sorted(documented)}"
+            assert allowed == documented, f"{template}: the service allows {sorted(allowed)}, " \
+                                          f"the document {sorted(documented)}"
             continue
         assert answer.status == 405, f"OPTIONS {template}: {answer.status}"
         allowed = {m.strip() for m in answer.headers["allow"].split(",")}

@@ -23,7 +23,8 @@ USER, PASSWORD = "dana@contoso.com", "correct horse battery staple"
 def sign_in(service, admin_token) -> dict:
     """A confidential app with a secret, a public app with a redirect URI, a user with a password."""
     app = service.cli("app", "add", "OpenAPI confidential", "--application-permission",
-                      "UserAuthenticationMethod.Read.All", "--delegated-permission", "UserAuthenticationMethod.ReadWrite")
+                      "UserAuthenticationMethod.Read.All",
+                      "--delegated-permission", "UserAuthenticationMethod.ReadWrite")
     public = service.cli("app", "add", "OpenAPI public", "--public-client", "--redirect-uri", REDIRECT,
                          "--delegated-permission", "UserAuthenticationMethod.ReadWrite")
     service.cli("user", "add", USER, "--password", PASSWORD)
@@ -137,7 +138,8 @@ def test_sign_in_answers_validate_against_the_document(service, conformance, sig
     assert 'name="passwd"' in call("GET", f"{authorize}?{urllib.parse.urlencode(request)}", expect=200).raw.decode()
     bad = {**request, "redirect_uri": "https://evil.example/"}
     assert "AADSTS50011" in call("GET", f"{authorize}?{urllib.parse.urlencode(bad)}", expect=400).raw.decode()
-    assert "AADSTS50126" in call("POST", authorize, form(**request, login=USER, passwd="wrong"), expect=200).raw.decode()
+    wrong = call("POST", authorize, form(**request, login=USER, passwd="wrong"), expect=200)
+    assert "AADSTS50126" in wrong.raw.decode()
     call("POST", authorize, form(**bad, login=USER, passwd=PASSWORD), expect=400)
 
     def code() -> str:
