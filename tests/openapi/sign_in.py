@@ -88,7 +88,7 @@ def error_responses(headers: dict) -> dict:
 
 
 def with_errors(responses: dict, *statuses: str) -> dict:
-    for status in (*statuses, "400", "404", "431", "500", "503"):
+    for status in (*statuses, "400", "404", "413", "431", "500", "503"):
         responses.setdefault(status, ref("responses", ERRORS[status][0]))
     return dict(sorted(responses.items()))
 
@@ -367,20 +367,20 @@ def paths(json_response, headers: dict) -> dict:
                 parameters=[{"name": "api-version", "in": "query", "required": False, "schema": {"type": "string"}}])},
         "/{tenant}/oauth2/v2.0/token": {**tenant, "post": operation(
             "signIn.token", "Token endpoint (v2)",
-            with_errors({"200": json_response("The tokens.", schema("tokenResponse"))}, "401", "413"),
+            with_errors({"200": json_response("The tokens.", schema("tokenResponse"))}, "401"),
             "Client credentials (secret or assertion), password, refresh token, device code and authorization code "
             "with PKCE. The client authenticates first (its secret in the form or as HTTP Basic, an assertion, or "
             "nothing for a public client's user sign-in).",
             body=form_body(schema("tokenRequest")), security=basic)},
         "/{tenant}/oauth2/token": {**tenant, "post": operation(
             "signIn.tokenV1", "Token endpoint (v1)",
-            with_errors({"200": json_response("The tokens.", schema("tokenResponseV1"))}, "401", "413"),
+            with_errors({"200": json_response("The tokens.", schema("tokenResponseV1"))}, "401"),
             "`resource=` instead of `scope`; client credentials, password and refresh token. A user's token "
             "carries every delegated permission of the app.",
             body=form_body(schema("tokenRequestV1")), security=basic)},
         "/{tenant}/oauth2/v2.0/devicecode": {**tenant, "post": operation(
             "signIn.deviceCode", "Start a device code sign-in",
-            with_errors({"200": json_response("The codes.", schema("deviceCodeResponse"))}, "413"),
+            with_errors({"200": json_response("The codes.", schema("deviceCodeResponse"))}),
             "The code is approved by `POST /_admin/devicecodes/{userCode}/approve` or on the `devicelogin` page; "
             "the client polls the token endpoint meanwhile.",
             body=form_body(schema("deviceCodeRequest")))},
@@ -391,7 +391,7 @@ def paths(json_response, headers: dict) -> dict:
                              "The page a device code's `verification_uri` names."),
             "post": operation("signIn.deviceLogin", "Approve a device code",
                               with_errors({"200": html("Signed in, or the form again with the problem (AADSTS50126, "
-                                                       "AADSTS70019).")}, "413"),
+                                                       "AADSTS70019).")}),
                               "A wrong password or code shows the form again (200); an unknown tenant is Entra's "
                               "JSON error.",
                               body=form_body(schema("deviceLoginForm")))},
@@ -407,6 +407,6 @@ def paths(json_response, headers: dict) -> dict:
                                                                   "`session_state` in the query.",
                                                    "headers": {"Location": {"required": True,
                                                                             "schema": {"type": "string"}}}},
-                                           "400": html("An error page.")}, "413"),
+                                           "400": html("An error page.")}),
                               page_errors, body=form_body(schema("authorizeForm")))},
     }
