@@ -47,9 +47,12 @@ ERRORS = {
     "413": ("EntraPayloadTooLarge", "The body is over 64 KiB (900144).", ["invalid_request"]),
     "431": ("EntraRequestHeaderFieldsTooLarge", "The request's headers add up to more than 16 KiB (900144).",
             ["invalid_request"]),
+    "429": ("EntraTooManyRequests", "A fault rule on this path (testing-with-phone-service.md) throttles it (90033); "
+            "try again after `Retry-After`.", ["temporarily_unavailable"]),
     "500": ("EntraInternalServerError", "A fault in the service (90033); never a stack trace.",
             ["temporarily_unavailable"]),
-    "503": ("EntraServiceUnavailable", "The database stayed busy past its timeout (90033); try again.",
+    "503": ("EntraServiceUnavailable", "The database stayed busy past its timeout, or a fault rule on this path "
+            "answers it (90033); try again (after `Retry-After` when given).",
             ["temporarily_unavailable"]),
 }
 
@@ -82,13 +85,17 @@ def error_responses(headers: dict) -> dict:
     responses = {}
     for status, (name, description, errors) in ERRORS.items():
         body = {"allOf": [schema("entraError"), {"properties": {"error": {"enum": errors}}}]}
-        responses[name] = {"description": description, "headers": dict(headers),
+        with_retry = dict(headers)
+        if status in ("429", "503"):
+            with_retry["Retry-After"] = {"description": "Seconds to wait, when a fault rule gives them.",
+                                         "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+        responses[name] = {"description": description, "headers": with_retry,
                            "content": {"application/json": {"schema": body}}}
     return responses
 
 
 def with_errors(responses: dict, *statuses: str) -> dict:
-    for status in (*statuses, "400", "404", "413", "431", "500", "503"):
+    for status in (*statuses, "400", "404", "413", "429", "431", "500", "503"):
         responses.setdefault(status, ref("responses", ERRORS[status][0]))
     return dict(sorted(responses.items()))
 
@@ -177,7 +184,9 @@ AUTHORIZE_PARAMETERS = {
     "state": text(), "nonce": text(),
     "code_challenge": text("RFC 7636."),
     "code_challenge_method": {"type": "string", "enum": ["S256", "plain"]},
-    "response_mode": {"type": "string", "enum": ["query"]},
+    "response_mode": {"type": "string", "enum": ["query", "fragment", "form_post"],
+                      "description": "How the code reaches the redirect URI; another mode is an error page "
+                                     "(AADSTS70007)."},
     "login_hint": text(), "prompt": text(),
 }
 SIGN_IN_FIELDS = {"login": text("The user's principal name.", examples=["alice@contoso.com"]), "passwd": text()}
@@ -402,9 +411,12 @@ def paths(json_response, headers: dict) -> dict:
                                           "400": html("An error page.")}),
                              page_errors, parameters=query),
             "post": operation("signIn.authorize", "Sign in for an authorization code",
-                              with_errors({"200": html("The form again: wrong name or password (AADSTS50126)."),
+                              with_errors({"200": html("The form again: wrong name or password (AADSTS50126); or, "
+                                                       "with `response_mode=form_post`, a page whose form posts "
+                                                       "`code`, `state` and `session_state` to the redirect URI."),
                                            "302": {"description": "To the redirect URI with `code`, `state` and "
-                                                                  "`session_state` in the query.",
+                                                                  "`session_state` in the query, or in the fragment "
+                                                                  "with `response_mode=fragment`.",
                                                    "headers": {"Location": {"required": True,
                                                                             "schema": {"type": "string"}}}},
                                            "400": html("An error page.")}),
