@@ -9,6 +9,7 @@ import PhoneStore
 ///    Entra's error shape on sign-in paths, which take no credentials here: the handlers check them);
 /// 4. `authenticate` (Graph routes: the bearer token, verified and cached);
 /// 5. `applyControls` (Graph routes): an early retry noted, throttling, the first fault rule;
+///    sign-in routes meet the fault rules that name their path (`applySignInFaults`);
 /// 6. `dispatch`: the handler for the method, or 405 with `Allow` from the table;
 /// 7. `finish`: the answer, its journal row and its log line, made on the pool thread that sends
 ///    it; a write's comes after its commit, with its journal row in the write's own transaction.
@@ -88,10 +89,15 @@ final class RequestPipeline: Sendable {
         }
     }
 
-    /// The answer to a body over `limit` bytes, in Graph's envelope.
+    /// The answer to a body over `limit` bytes: in Graph's envelope, or Entra's on a sign-in path.
     func tooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
         let family = RouteFamily(request.target)
         let record = Record(request: request, journaled: family.isJournaled && store.keepsJournal)
+        if family == .identity {
+            let answer = EntraError(.bodyTooLarge(limit: limit)).response(
+                record.response, base: IdentityURLs.base(for: request))
+            return finish(.success(answer), record, journaled: false)
+        }
         return finish(.failure(.bodyTooLarge(limit: limit)), record, journaled: false)
     }
 
@@ -112,6 +118,8 @@ final class RequestPipeline: Sendable {
             let caller = try verifier.principal(authorization: request.header("authorization"))
             record.principal = caller
             try applyControls(request, match, caller: caller, response: record.response, delay: &delay)
+        } else if family == .identity {
+            try applySignInFaults(request, delay: &delay)
         }
         guard let endpoint = match.handler(for: request.method) else {
             throw GraphError.methodNotAllowed(allow: match.allowed)
@@ -180,6 +188,17 @@ final class RequestPipeline: Sendable {
                 throw error
             }
         }
+    }
+
+    /// The first fault rule naming this sign-in path (no caller: the token service authenticates in
+    /// its handlers). Its error goes out in Entra's shape, with its `Retry-After`.
+    private func applySignInFaults(_ request: HTTPRequest, delay: inout Int) throws(GraphError) {
+        guard
+            let fault = controls.faults.take(
+                method: request.method, path: request.target.decodedPath, userID: nil, appID: "", signIn: true)
+        else { return }
+        delay = fault.delayMilliseconds ?? 0
+        if let error = fault.error { throw error }
     }
 
     /// For a request refused before its handler ran: the user whose phones it addressed, so that
