@@ -103,6 +103,39 @@ import Testing
         #expect(times[15] < 25)
     }
 
+    /// At start: a tenant made without `keep` and unused past the expiry is removed (registry
+    /// and files), a kept one stays however old, and files of no registered tenant (a creation
+    /// cut short) are removed.
+    @Test func startExpiresUnkeptTenantsAndRemovesStrayFiles() throws {
+        let directory = try TemporaryDirectory()
+        let store = try PhoneStore(path: directory.path("state.db"))
+        let paths = TenantPaths(database: store.path)
+        var kept = "", unkept = "", fresh = ""
+        do {
+            let application = try Application(store: store, logger: Self.logger)
+            kept = try application.tenants.create(id: nil, displayName: "", keep: true).id
+            unkept = try application.tenants.create(id: nil, displayName: "", keep: false).id
+            fresh = try application.tenants.create(id: nil, displayName: "", keep: false).id
+            application.tenants.closeAll()
+        }
+        let old = Date().addingTimeInterval(-3 * 86_400)
+        for id in [kept, unkept] {
+            for file in [paths.file(of: id), paths.file(of: id) + "-wal"]
+            where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: file)
+            }
+        }
+        let stray = paths.file(of: UUID().uuidString.lowercased())
+        try FileManager.default.copyItem(atPath: paths.file(of: kept), toPath: stray)
+
+        let again = try Application(store: store, logger: Self.logger, tenantExpiry: 86_400)
+        #expect(Set(again.tenants.records.map(\.id)) == [kept, fresh])
+        #expect(Set(try store.registeredTenants().map(\.id)) == [kept, fresh])
+        #expect(!FileManager.default.fileExists(atPath: paths.file(of: unkept)))
+        #expect(!FileManager.default.fileExists(atPath: stray))
+        #expect(FileManager.default.fileExists(atPath: paths.file(of: kept)))
+    }
+
     /// This process's open files under `directory` (other suites run in the same process).
     static func openFiles(under directory: String) -> Int {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
