@@ -50,4 +50,15 @@ import Testing
         #expect(response.status == 200, "\(response.text)")
         #expect(server.store.tenant.currentSigningKey != nil)
     }
+
+    /// Many tenants' keys (and deleted tenants') do not pile up: past its bound the ring parses
+    /// again, and still answers each key.
+    @Test func parsedKeysStayWithinTheBound() throws {
+        let ring = KeyRing(maximumParsed: 2)
+        for record in TestKeys.pool + TestKeys.pool {
+            #expect(try ring.key(record).kid == record.kid)
+            #expect(ring.parsedCount <= 2)
+        }
+        #expect(TestKeys.pool.count > 2)
+    }
 }

@@ -22,11 +22,26 @@ final class KeyRing: Sendable {
         maker.withLock { $0 = newMaker }
     }
 
+    /// The most parsed keys kept: one service holds many tenants (docs/tenants.md), each with
+    /// its keys, and deleted tenants' keys must not stay forever. Past it the cache starts over;
+    /// a key parsed again costs well under a millisecond.
+    let maximumParsed: Int
+
+    init(maximumParsed: Int = 4096) {
+        self.maximumParsed = maximumParsed
+    }
+
+    /// How many parsed keys are kept now.
+    var parsedCount: Int { parsed.withLock { $0.count } }
+
     /// The parsed form of `record`.
     func key(_ record: SigningKeyRecord) throws -> SigningKey {
         if let hit = parsed.withLock({ $0[record.kid] }) { return hit }
         let key = try SigningKey(record)
-        parsed.withLock { $0[record.kid] = key }
+        parsed.withLock { parsed in
+            if parsed.count >= maximumParsed { parsed.removeAll(keepingCapacity: true) }
+            parsed[record.kid] = key
+        }
         return key
     }
 
@@ -75,7 +90,10 @@ final class KeyRing: Sendable {
     private func retirement(_ text: String) -> Double? {
         if let hit = retirements.withLock({ $0[text] }) { return hit }
         guard let date = ISO8601DateFormatter().date(from: text) else { return nil }
-        retirements.withLock { $0[text] = date.timeIntervalSince1970 }
+        retirements.withLock { retirements in
+            if retirements.count >= maximumParsed { retirements.removeAll(keepingCapacity: true) }
+            retirements[text] = date.timeIntervalSince1970
+        }
         return date.timeIntervalSince1970
     }
 }
