@@ -136,6 +136,18 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: paths.file(of: kept)))
     }
 
+    /// `--tenant-pool 0`: no tenant is made ahead; creation takes the template path every time.
+    @Test func withoutAPoolEveryCreationCopiesTheTemplate() throws {
+        let directory = try TemporaryDirectory()
+        let store = try PhoneStore(path: directory.path("state.db"))
+        let application = try Application(store: store, logger: Self.logger, tenantPool: 0)
+        for _ in 0..<3 { _ = try application.tenants.create(id: nil, displayName: "", keep: false) }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(application.tenants.pool.readyCount == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: TenantPaths(database: store.path).directory)
+        #expect(files.filter { $0.hasSuffix(".db") && !$0.hasPrefix(".") }.count == 3)
+    }
+
     /// This process's open files under `directory` (other suites run in the same process).
     static func openFiles(under directory: String) -> Int {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []

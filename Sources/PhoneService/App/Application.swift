@@ -23,11 +23,11 @@ final class Application: Sendable {
     /// line per request goes; through `logger` by default. `faults`: the default tenant's fault plan
     /// (tests give it a clock of their own). `certificateAuthorityPEM`: the service CA's
     /// certificate, which the admin API hands out (nil when HTTPS uses the operator's certificate).
-    /// `maximumOpenTenants` and `tenantExpiry`: see `TenantDirectory`.
+    /// `maximumOpenTenants`, `tenantExpiry` and `tenantPool`: see `TenantDirectory`.
     init(
         store: PhoneStore, logger: Logger, requestLog: RequestLog? = nil, snapshots: String? = nil,
         faults: FaultPlan = FaultPlan(), certificateAuthorityPEM: String? = nil, maximumOpenTenants: Int = 64,
-        tenantExpiry: TimeInterval = 86_400
+        tenantExpiry: TimeInterval = 86_400, tenantPool: Int = 4
     ) throws {
         let requestLog = requestLog ?? RequestLog(sink: .logger(logger))
         let make: @Sendable (PhoneStore, TenantState, String) -> TenantRuntime = { store, state, snapshots in
@@ -37,8 +37,8 @@ final class Application: Sendable {
         }
         let defaultTenant = make(store, TenantState(faults: faults), snapshots ?? store.path + ".snapshots")
         let tenants = try TenantDirectory(
-            defaultTenant: defaultTenant, maximumOpen: maximumOpenTenants, expiry: tenantExpiry, logger: logger,
-            make: make)
+            defaultTenant: defaultTenant, maximumOpen: maximumOpenTenants, expiry: tenantExpiry, pool: tenantPool,
+            logger: logger, make: make)
         self.tenants = tenants
         var routes = RouteTable<Endpoint>()
         OperatorHandler(tenants: tenants).register(in: &routes)

@@ -43,6 +43,10 @@ struct Serve: ParsableCommand {
         name: .customLong("tenant-expiry"),
         help: "Seconds unused after which a tenant created without 'keep' is removed at start.")
     var tenantExpiry = 86_400
+    @Option(
+        name: .customLong("tenant-pool"),
+        help: "Tenants made ahead (with their signing keys) so that a creation is a commit; 0: none.")
+    var tenantPool = 4
 
     enum JournalSwitch: String, ExpressibleByArgument {
         case on, off
@@ -66,8 +70,9 @@ struct Serve: ParsableCommand {
             throw ValidationError("thread, connection and timeout settings must be at least 1")
         }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
-        guard maxOpenTenants >= 1, tenantExpiry >= 0 else {
-            throw ValidationError("--max-open-tenants must be at least 1 and --tenant-expiry not negative")
+        guard maxOpenTenants >= 1, tenantExpiry >= 0, tenantPool >= 0 else {
+            throw ValidationError(
+                "--max-open-tenants must be at least 1, --tenant-expiry and --tenant-pool not negative")
         }
         guard journalMaxRows >= 1, journalMaxAge >= 1 else {
             throw ValidationError("--journal-max-rows and --journal-max-age must be at least 1")
@@ -124,7 +129,7 @@ struct Serve: ParsableCommand {
             try Application(
                 store: store, logger: logger, requestLog: RequestLog(sink: .lines(output)), snapshots: snapshots,
                 certificateAuthorityPEM: authority?.certificatePEM, maximumOpenTenants: maxOpenTenants,
-                tenantExpiry: Double(tenantExpiry))
+                tenantExpiry: Double(tenantExpiry), tenantPool: tenantPool)
         }
         let servers = sockets.map { socket in
             HTTPServer(
