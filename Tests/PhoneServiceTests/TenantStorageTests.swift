@@ -5,6 +5,7 @@ import Testing
 
 @testable import PhoneService
 @testable import PhoneStore
+@testable import TestSupport
 
 /// Tenants on disk (docs/tenants.md): a database made by `main` before tenants opens as the
 /// default tenant, 1,000 tenants start fast within the open-file budget, and SIGKILL while many
@@ -146,6 +147,37 @@ import Testing
         #expect(application.tenants.pool.readyCount == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: TenantPaths(database: store.path).directory)
         #expect(files.filter { $0.hasSuffix(".db") && !$0.hasPrefix(".") }.count == 3)
+    }
+
+    /// `serve` raises its soft limit on open files to the hard one (at most 65536): open tenants
+    /// hold files of their own beside the connections. Started with a soft limit of 1024.
+    @Test func serveRaisesItsOpenFileLimit() throws {
+        var limit = rlimit()
+        #expect(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0)
+        let wanted = min(limit.rlim_max, 65536)
+        try #require(wanted > 1024, "the hard limit leaves nothing to raise")
+        let directory = try TemporaryDirectory()
+        let log = directory.path("serve.log")
+        let process = try ChildProcess(
+            executable: "/usr/bin/prlimit",
+            arguments: [
+                "--nofile=1024:", "--", phoneServiceExecutable().path, "serve", "--db", directory.path("state.db"),
+                "--listen", "127.0.0.1:0",
+            ], stderr: log)
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("listening")
+            && ContinuousClock.now < deadline
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let limits = try String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
+        let line = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") } ?? ""
+        let soft = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.map(String.init)
+        #expect(soft == String(wanted), "\(line)")
     }
 
     /// This process's open files under `directory` (other suites run in the same process).

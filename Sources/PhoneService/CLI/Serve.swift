@@ -88,6 +88,19 @@ struct Serve: ParsableCommand {
         CMicroHTTPD_keepFreedMemory(64 << 20, 4 << 20)
     }
 
+    /// Every open tenant holds files of its own (docs/tenants.md), beside the connections: the
+    /// soft limit on open files (1024 by default, systemd's too) goes up to the hard one, at most
+    /// 65536. libmicrohttpd polls (no `select`), so descriptors past 1024 are fine.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        guard getrlimit(resource, &limit) == 0 else { return }
+        let wanted = min(limit.rlim_max, 65536)
+        guard limit.rlim_cur < wanted else { return }
+        limit.rlim_cur = wanted
+        _ = setrlimit(resource, &limit)
+    }
+
     func run() throws {
         // Block the stop signals before any thread starts, so every thread inherits the mask and
         // only `sigwait` below receives them.
@@ -97,6 +110,7 @@ struct Serve: ParsableCommand {
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         Self.keepFreedMemory()
+        Self.raiseOpenFileLimit()
 
         let output = LogOutput(fd: STDERR_FILENO)
         // Whatever happens below, the gathered request lines go out before the process ends.
