@@ -13,6 +13,8 @@ final class Application: Sendable {
     var faults: FaultPlan { controls.faults }
     var throttle: Throttle { controls.throttle }
     var retries: RetryTracker { controls.retries }
+    /// Prometheus metrics, served at `GET /metrics` (and on `--metrics-listen`).
+    let metrics = ServiceMetrics()
 
     /// `snapshots`: where the admin API keeps named snapshots; next to the database by default.
     /// `requestLog`: where the line per request goes; through `logger` by default. `faults`: the
@@ -39,11 +41,18 @@ final class Application: Sendable {
             certificateAuthorityPEM: certificateAuthorityPEM, deviceCodes: deviceCodes
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
+        MetricsHandler(metrics: metrics).register(in: &routes)
+        DashboardHandler().register(in: &routes)
+        // Every endpoint gets its request metrics now, so that a request only follows a reference.
+        routes.updateHandlers { [metrics] pattern, method, endpoint in
+            endpoint.metrics = metrics.route(pattern, method: method)
+        }
+        metrics.watch(store)
         IdentityHandler(store: store, deviceCodes: deviceCodes, authorizationCodes: AuthorizationCodes()).register(
             in: &routes)
         pipeline = RequestPipeline(
             routes: routes, store: store, controls: controls, logger: logger,
-            requestLog: requestLog ?? RequestLog(sink: .logger(logger)))
+            requestLog: requestLog ?? RequestLog(sink: .logger(logger)), metrics: metrics)
     }
 
     /// Answers `request` through `respond` (see `RequestPipeline.handle`).

@@ -30,6 +30,10 @@ struct Serve: ParsableCommand {
     var drainTimeout: Double = 10
     @Option(help: "Directory for the admin API's named snapshots (default: the database path + '.snapshots').")
     var snapshots: String?
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: "Also serve GET /metrics, without credentials, on HOST:PORT (a private address for a scraper).")
+    var metricsListen: String?
     @Option(help: "Keep the request journal: on or off.") var journal: JournalSwitch = .on
     @Option(name: .customLong("journal-max-rows"), help: "The newest journal rows kept.")
     var journalMaxRows = JournalSettings.defaultMaximumRows
@@ -112,10 +116,14 @@ struct Serve: ParsableCommand {
         let application = Application(
             store: store, logger: logger, requestLog: RequestLog(sink: .lines(output)), snapshots: snapshots,
             certificateAuthorityPEM: authority?.certificatePEM)
-        let servers = sockets.map { socket in
+        var servers = sockets.map { socket in
             HTTPServer(
                 socket: socket.socket, limits: limits, tls: socket.tls ? https?.identity.tls : nil,
                 handler: { application.handle($0, respond: $1) }, tooLarge: application.tooLarge)
+        }
+        for server in servers { application.metrics.countInFlight { server.requestsInFlight } }
+        if let metricsListen {
+            servers.append(try metricsServer(metricsListen, metrics: application.metrics))
         }
         if let https {
             logger.notice(
@@ -195,6 +203,18 @@ struct Serve: ParsableCommand {
             sockets.append((socket: try cliStep { try ListenSocket.bind(address) }, tls: true))
         }
         return sockets
+    }
+
+    /// The `--metrics-listen` server: its own daemon with two threads, serving only `/metrics`.
+    private func metricsServer(_ address: String, metrics: ServiceMetrics) throws -> HTTPServer {
+        let socket = try cliStep { try ListenSocket.bind(address) }
+        var limits = HTTPServer.Limits()
+        limits.threads = 2
+        limits.maximumConnections = 64
+        let handler = MetricsHandler(metrics: metrics)
+        return HTTPServer(
+            socket: socket, limits: limits, handler: { request, respond in respond { handler.answerPlain(request) } },
+            tooLarge: { _, _ in HTTPResponse(status: 413) })
     }
 
     private var limits: HTTPServer.Limits {
