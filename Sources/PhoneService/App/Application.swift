@@ -43,6 +43,7 @@ final class Application: Sendable {
         HealthHandler(store: store).register(in: &routes)
         MetricsHandler(metrics: metrics).register(in: &routes)
         DashboardHandler().register(in: &routes)
+        PhoneStatesHandler(store: store).register(in: &routes)
         // Every endpoint gets its request metrics now, so that a request only follows a reference.
         routes.updateHandlers { [metrics] pattern, method, endpoint in
             endpoint.metrics = metrics.route(pattern, method: method)

@@ -122,9 +122,9 @@ struct Serve: ParsableCommand {
                 handler: { application.handle($0, respond: $1) }, tooLarge: application.tooLarge)
         }
         for server in servers { application.metrics.countInFlight { server.requestsInFlight } }
-        if let metricsListen {
-            servers.append(try metricsServer(metricsListen, metrics: application.metrics))
-        }
+        // Started, drained and stopped with the others; logged and announced apart.
+        let scrape = try metricsListen.map { try metricsServer($0, metrics: application.metrics) }
+        if let scrape { servers.append(scrape) }
         if let https {
             logger.notice(
                 "tls certificate",
@@ -148,6 +148,10 @@ struct Serve: ParsableCommand {
             }
         }
         for server in servers {
+            if server === scrape {
+                logger.notice("metrics listening", metadata: ["address": "\(server.socket.displayAddress)"])
+                continue
+            }
             logger.notice(
                 "listening",
                 metadata: [
@@ -156,7 +160,9 @@ struct Serve: ParsableCommand {
                     "schema": "\(store.schemaVersion)",
                 ])
         }
-        let addresses = servers.map { $0.tls == nil ? $0.socket.displayAddress : "https://" + $0.socket.displayAddress }
+        let addresses = servers.filter { $0 !== scrape }.map {
+            $0.tls == nil ? $0.socket.displayAddress : "https://" + $0.socket.displayAddress
+        }
         systemd.notify(
             "READY=1\nSTATUS=serving on \(addresses.joined(separator: " and ")), schema \(store.schemaVersion)")
         let watchdog = Watchdog(store: store, notifier: systemd, logger: logger)
