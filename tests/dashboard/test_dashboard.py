@@ -84,6 +84,13 @@ def test_a_request_appears_in_the_timeline_without_a_reload(page, service, admin
     assert "Error code\nitemNotFound" in details.text
     # The chart counts it: its description says how many requests the last minutes held.
     assert "requests in the last 15 minutes" in page.find_element(By.ID, "rate-desc").get_attribute("textContent")
+    # A few more kinds of answers, for the screenshot the README shows.
+    phones = f"/v1.0/users/{upn}/authentication/phoneMethods"
+    admin.call("POST", phones, {"phoneNumber": "+1 2065550142", "phoneType": "mobile"}, token=token)
+    admin.call("POST", phones, {"phoneNumber": "+1 2065550143", "phoneType": "mobile"}, token=token)
+    admin.call("GET", phones, token=admin.ok("POST", "/_admin/tokens", {"app": True, "roles": []})["accessToken"])
+    admin.call("GET", phones, token=token)
+    wait_for(page, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#journal tbody tr")) >= 5)
     screenshot(page, "journal")
     # The same page on a phone-width window.
     page.set_window_size(390, 844)

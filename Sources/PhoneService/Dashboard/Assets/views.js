@@ -34,7 +34,8 @@ const views = {
         h("dt", {}, "Excludes"), h("dd", {}, targets(policy.excludeTargets || []))),
       table("Applications", ["Name", "App id", "Application permissions", "Delegated permissions"],
         apps.value.map((app) => [app.displayName, h("code", {}, app.appId), app.applicationPermissions.join(", "), app.delegatedPermissions.join(", ")]),
-        { id: "applications" }));
+        { id: "applications" }),
+      apps.value.length ? null : h("p", {}, "No app registrations."));
   },
 
   async users(view) {
@@ -113,7 +114,7 @@ const views = {
     const throttle = h("form", { id: "throttle-form" },
       h("fieldset", {}, h("legend", {}, "Throttling"),
         h("p", {}, h("input", { type: "checkbox", id: "throttle-enabled", name: "enabled", checked: throttling.enabled }),
-          h("label", { for: "throttle-enabled" }, " Throttle requests")),
+          h("label", { for: "throttle-enabled", class: "inline" }, " Throttle requests")),
         ["appRequestsPerSecond", "appBurst", "tenantRequestsPerSecond", "tenantBurst"].map((name) =>
           h("p", {}, h("label", { for: "throttle-" + name }, name),
             h("input", { id: "throttle-" + name, name, type: "number", min: 1, value: throttling[name] }))),
