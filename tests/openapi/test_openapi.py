@@ -322,8 +322,12 @@ def test_every_route_the_service_serves_is_documented(service, conformance, admi
                 "content-type", "").startswith("application/json") and (
                 "Resource not found for the segment" in answer.json["error"]["message"]
                 or "Invalid version" in answer.json["error"]["message"]))
-            if path.startswith("/healthz") or path in ("/", "/metrics"):
+            if path.startswith("/healthz") or path == "/":
                 not_routed = answer.status in (400, 404, 405)
+            if path == "/metrics":
+                # Prometheus' scrape, not Graph (docs/metrics.md): it takes the admin key, so a
+                # Graph token is refused 401 before anything is served.
+                not_routed = answer.status in (401, 405)
             if not not_routed:
                 served.add((method, path))
     assert served - documented == set(), f"served but not documented: {sorted(served - documented)}"
