@@ -127,7 +127,7 @@ CREATE TABLE request_journal (
     -- A retry that came before Retry-After had elapsed (set by throttling).
     early_retry INTEGER NOT NULL DEFAULT 0 CONSTRAINT request_journal_early_retry_is_boolean CHECK (early_retry IN (0, 1)),
     -- The id of the `$batch` request an inner request came from.
-    batch_id TEXT,
+    batch_id TEXT, explanation TEXT,
     CONSTRAINT request_journal_one_caller CHECK (caller_user_id IS NULL OR caller_app_id IS NULL)
 ) STRICT;
 CREATE INDEX request_journal_by_time ON request_journal (at);

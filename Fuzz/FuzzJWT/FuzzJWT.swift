@@ -93,7 +93,10 @@ private func checkSignedClaims(_ payload: [UInt8]) {
 /// With valid claims, the header decides alone: accepted exactly when it is an object whose `alg`
 /// is the string "RS256" and whose `kid` (or, without a string `kid`, `x5t`) names the tenant's key.
 private func checkSignedHeader(_ header: [UInt8]) {
-    let claims = Array(#"{"tid":"\#(tenant.id)","aud":"https://graph.microsoft.com","exp":1800000600,"roles":[]}"#.utf8)
+    let claims =
+        Array(
+            #"{"tid":"\#(tenant.id)","iss":"https://sts.windows.net/\#(tenant.id)/","aud":"https://graph.microsoft.com","#
+                .utf8) + Array(#""exp":1800000600,"roles":[]}"#.utf8)
     let token = sign(header: header, payload: claims)
     let pinned: Bool =
         if let value = try? JSONParser.parse(header), case .object = value, value["alg"] == .string("RS256") {

@@ -93,4 +93,46 @@ import Testing
         #expect(page.headers["location"] == nil)
         #expect(page.text.contains("AADSTS50011"))
     }
+
+    @Test func fragmentModeRedirectsWithTheCodeInTheFragment() throws {
+        let response = try fixture.token(
+            parameters + [
+                ("response_mode", "fragment"), ("login", "alice@contoso.com"), ("passwd", SignInFixture.password),
+            ],
+            path: authorizePath)
+        #expect(response.status == 302, "\(response.text)")
+        let location = try #require(response.headers["location"])
+        #expect(location.hasPrefix(Self.redirect + "#code="), "\(location)")
+        let fragment = try #require(URLComponents(string: location)?.percentEncodedFragment)
+        var fields: [String: String] = [:]
+        for pair in fragment.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? "" }
+            fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        #expect(fields["state"] == "s<t&a>te")
+        #expect(try exchange(try #require(fields["code"])).status == 200)
+    }
+
+    @Test func formPostModeAnswersAPageThatPostsTheCodeToTheRedirectURI() throws {
+        let response = try fixture.token(
+            parameters + [
+                ("response_mode", "form_post"), ("login", "alice@contoso.com"), ("passwd", SignInFixture.password),
+            ],
+            path: authorizePath)
+        #expect(response.status == 200 && response.headers["location"] == nil, "\(response.text)")
+        #expect(response.headers["content-type"] == "text/html; charset=utf-8")
+        let page = response.text
+        #expect(page.contains("<form method=\"post\" name=\"hiddenform\" action=\"\(Self.redirect)\">"), "\(page)")
+        #expect(page.contains("<input type=\"hidden\" name=\"state\" value=\"s&lt;t&amp;a&gt;te\">"), "\(page)")
+        let marker = "name=\"code\" value=\""
+        let start = try #require(page.range(of: marker)).upperBound
+        let code = String(page[start...].prefix { $0 != "\"" })
+        #expect(try exchange(code).status == 200)
+    }
+
+    @Test func anUnknownResponseModeGetsAnErrorPage() throws {
+        let page = try fixture.get(authorizePath + "?" + query(parameters + [("response_mode", "carrier_pigeon")]))
+        #expect(page.status == 400 && page.headers["location"] == nil)
+        #expect(page.text.contains("AADSTS70007") && page.text.contains("carrier_pigeon"), "\(page.text)")
+    }
 }

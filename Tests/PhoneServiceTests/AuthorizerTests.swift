@@ -45,7 +45,7 @@ import Testing
         do {
             return .allowed(try Authorizer.authorize(principal, need, target: target))
         } catch {
-            return error == .accessDenied ? .denied : .failed(error)
+            return error.code == "accessDenied" ? .denied : .failed(error)
         }
     }
 
@@ -140,16 +140,61 @@ import Testing
         #expect(Self.outcome(unknownRole, .read, Self.plain) == .denied)
     }
 
+    /// The explanation a refusal carries for the journal (`nil` when it was not refused).
+    static func explanation(_ body: () throws -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch let error as GraphError {
+            return error.code == "accessDenied" ? error.explanation : "not a 403: \(error.code)"
+        } catch {
+            return "not a GraphError: \(error)"
+        }
+    }
+
     @Test func precheckRefusesCallersWhoCouldReachNoOne() {
-        #expect(throws: GraphError.accessDenied) { try Authorizer.precheck(Self.delegated(["User.Read"]), .read) }
-        #expect(throws: GraphError.accessDenied) {
-            try Authorizer.precheck(Self.delegated(["UserAuthenticationMethod.ReadWrite"]), .createOrUpdate)
-        }
-        #expect(throws: GraphError.accessDenied) {
-            try Authorizer.precheck(Self.application(["UserAuthenticationMethod.Read.All"]), .write)
-        }
-        #expect(throws: Never.self) {
-            try Authorizer.precheck(Self.delegated(["UserAuthenticationMethod.Read"]), .read)
-        }
+        #expect(
+            Self.explanation { try Authorizer.precheck(Self.delegated(["User.Read"]), .read) }
+                == "this request needs one of scp UserAuthMethod-Phone.Read UserAuthMethod-Phone.Read.All "
+                + "UserAuthMethod-Phone.ReadWrite UserAuthMethod-Phone.ReadWrite.All UserAuthenticationMethod.Read "
+                + "UserAuthenticationMethod.Read.All UserAuthenticationMethod.ReadWrite "
+                + "UserAuthenticationMethod.ReadWrite.All; the token has scp User.Read")
+        #expect(
+            Self.explanation {
+                try Authorizer.precheck(Self.delegated(["UserAuthenticationMethod.ReadWrite"]), .createOrUpdate)
+            }
+                == "this request needs one of scp UserAuthMethod-Phone.ReadWrite.All "
+                + "UserAuthenticationMethod.ReadWrite.All; the token has scp UserAuthenticationMethod.ReadWrite")
+        #expect(
+            Self.explanation { try Authorizer.precheck(Self.application([]), .write) }
+                == "this request needs one of roles UserAuthMethod-Phone.ReadWrite.All "
+                + "UserAuthenticationMethod.ReadWrite.All; the token has roles none")
+        #expect(
+            Self.explanation { try Authorizer.precheck(Self.delegated(["UserAuthenticationMethod.Read"]), .read) }
+                == nil)
+    }
+
+    @Test func refusalsOnAnotherUserNameTheDirectoryRolesThatWouldDo() {
+        let reader = Self.delegated(["UserAuthenticationMethod.ReadWrite.All"])
+        #expect(
+            Self.explanation { _ = try Authorizer.authorize(reader, .write, target: Self.plain) }
+                == "reaching another user's phone methods needs the directory role globalAdministrator or "
+                + "privilegedAuthenticationAdministrator or authenticationAdministrator; the caller has no directory role"
+        )
+        let helpDesk = Self.delegated(["UserAuthenticationMethod.ReadWrite.All"], roles: [.authenticationAdministrator])
+        #expect(
+            Self.explanation {
+                _ = try Authorizer.authorize(helpDesk, .write, target: Self.admin(.globalAdministrator))
+            }
+                == "reaching another user's phone methods (the target is an administrator) needs the directory role "
+                + "globalAdministrator or privilegedAuthenticationAdministrator; the caller has directory roles "
+                + "authenticationAdministrator")
+        let own = Principal(
+            kind: .delegated(
+                userID: Self.plain.id, scopes: ["UserAuthenticationMethod.ReadWrite.All"], roleTemplateIDs: []),
+            appID: "app")
+        #expect(
+            Self.explanation { _ = try Authorizer.authorize(own, .createOrUpdate, target: Self.plain) }?
+                .hasPrefix("nobody adds or changes phone methods on their own account") == true)
     }
 }

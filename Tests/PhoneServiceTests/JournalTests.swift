@@ -148,7 +148,7 @@ import Testing
         for key in ["id", "dateTime", "path", "errorCode", "requestId", "clientRequestId", "callerAppId"] {
             #expect(item[key] != nil, "\(key)")
         }
-        for key in ["targetUserId", "phoneMethodId", "durationMicroseconds", "earlyRetry", "batchId"] {
+        for key in ["targetUserId", "phoneMethodId", "durationMicroseconds", "earlyRetry", "batchId", "explanation"] {
             #expect(item[key] != nil, "\(key)")
         }
 
@@ -179,6 +179,41 @@ import Testing
             #expect(refused.status == 400, "\(query): \(refused.text)")
             #expect(refused.errorMessage?.contains("'\(filter)'") == true, "\(query): \(refused.text)")
         }
+    }
+
+    /// A 403 is Graph's plain `accessDenied` on the wire; its row says what was missing.
+    @Test func refusalsAreExplainedInTheJournalOnly() throws {
+        let alice = try #require(try server.store.user(key: "alice@contoso.com"))
+        let noRoles = try server.send("GET", alicePhones, token: server.appToken(roles: []))
+        let helpDesk = try server.send(
+            "POST", "/v1.0/users/admin%40contoso.com/authentication/phoneMethods",
+            token: server.token(for: alice, scopes: ["UserAuthenticationMethod.ReadWrite.All"]),
+            json: phoneBody(Self.number, .mobile))
+        for refused in [noRoles, helpDesk] {
+            #expect(refused.status == 403, "\(refused.text)")
+            #expect(refused.errorCode == "accessDenied" && refused.errorMessage == "Request Authorization failed")
+            #expect(!refused.text.contains("needs"), "the reason stays off the wire: \(refused.text)")
+        }
+        #expect(try server.send("GET", alicePhones, token: fixture.adminToken).status == 200)
+        try server.store.flushJournal()
+
+        let page = try admin("/journal?status=403")
+        #expect(page.items.count == 2, "\(page.text)")
+        let byRequest = Dictionary(
+            uniqueKeysWithValues: page.items.compactMap { item in
+                (item["requestId"] as? String).map { ($0, item["explanation"] as? String ?? "") }
+            })
+        #expect(
+            byRequest[noRoles.headers["request-id"] ?? ""]
+                == "this request needs one of roles UserAuthMethod-Phone.Read.All UserAuthMethod-Phone.ReadWrite.All "
+                + "UserAuthenticationMethod.Read.All UserAuthenticationMethod.ReadWrite.All; the token has roles none")
+        #expect(
+            byRequest[helpDesk.headers["request-id"] ?? ""]?.hasPrefix(
+                "reaching another user's phone methods (the target is an administrator) needs the directory role")
+                == true,
+            "\(byRequest)")
+        let allowed = try admin("/journal?status=200")
+        #expect(allowed.items.count == 1 && allowed.items.first?["explanation"] is NSNull)
     }
 
     @Test func resetClearsTheJournalUnlessKept() throws {

@@ -36,6 +36,10 @@ import Testing
         RequestLog.Fields(
             method: "PATCH", path: "/beta/me/authentication/phoneMethods/ünïcode\n", status: 204, microseconds: 7,
             requestID: "r", caller: nil, earlyRetry: true),
+        RequestLog.Fields(
+            method: "GET", path: "/v1.0/users/x/authentication/phoneMethods", status: 403, microseconds: 8,
+            requestID: "r", caller: "u",
+            refused: "this request needs one of scp A B; the token has scp \"quoted\"\n"),
     ])
     func sameLineAsTheHandler(fields: RequestLog.Fields) throws {
         let expected = try handlerLine(fields)

@@ -23,6 +23,7 @@ import Testing
         try store.addUser(userPrincipalName: "alice@contoso.com")
         let token = try TokenIssuer(store: store).delegated(
             user: admin, scopes: ["UserAuthenticationMethod.ReadWrite.All"])
+        let weak = try TokenIssuer(store: store).delegated(user: admin, scopes: ["User.Read"])
         let forged = HS256.sign(claims: try JWT.decode(token).claims, key: [UInt8](repeating: 1, count: 32))
         let signature = String(token.split(separator: ".")[2])
         let forgedSignature = String(forged.split(separator: ".")[2])
@@ -45,6 +46,7 @@ import Testing
             ("POST", collection, [auth, json], Array(repeating: 32, count: 70_000), 413),
             ("GET", collection, [auth, ("X-Padding", String(repeating: "p", count: 20_000))], nil, 431),
             ("GET", collection, [auth, ("client-request-id", token)], nil, 200),
+            ("GET", collection, [("Authorization", "Bearer \(weak)")], nil, 403),
         ]
         var requestIDs: [String] = []
         let client = try service.client()
@@ -79,5 +81,10 @@ import Testing
             }
         }
         #expect(!log.contains(token) && !log.contains(forged))
+        // The 403's line says what was missing; the others say nothing of the kind.
+        let refusals = lines.filter { $0.contains(" refused=") }
+        #expect(refusals.count == 1 && refusals.first?.contains("request-id=\(requestIDs.last ?? "")") == true)
+        #expect(refusals.first?.contains("needs one of scp ") == true, "\(refusals)")
+        #expect(refusals.first?.contains("the token has scp User.Read") == true, "\(refusals)")
     }
 }

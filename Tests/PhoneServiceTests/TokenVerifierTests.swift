@@ -12,7 +12,8 @@ import Testing
         case missingHeader, bearerEmpty, bearerOnly, basicScheme, notAJWT, twoParts, fourParts, payloadNotJSON
         case otherKey, unknownKid, algNoneUnsigned, algNoneSigned, algHS512, algHS256WithTheOldTenantKey
         case tamperedPayload
-        case wrongTenant, wrongAudience, missingAudience, missingExpiry, expiredBeyondSkew, notYetValidBeyondSkew
+        case wrongTenant, wrongAudience, missingAudience, wrongIssuer, missingIssuer, missingExpiry, expiredBeyondSkew,
+            notYetValidBeyondSkew
         case delegatedWithoutOID, delegatedWithEmptyOID, appWithoutRoles
 
         var message: String {
@@ -57,6 +58,9 @@ import Testing
             case .wrongTenant: token = forge.sign(claims.setting("tid", .string(UUID().uuidString.lowercased())))
             case .wrongAudience: token = forge.sign(claims.setting("aud", .string("https://management.azure.com")))
             case .missingAudience: token = forge.sign(claims.setting("aud", nil))
+            case .wrongIssuer:
+                token = forge.sign(claims.setting("iss", .string("https://sts.windows.net/\(UUID().uuidString)/")))
+            case .missingIssuer: token = forge.sign(claims.setting("iss", nil))
             case .missingExpiry: token = forge.sign(claims.setting("exp", nil))
             case .expiredBeyondSkew: token = forge.sign(claims.setting("exp", .number(forge.now - 310)))
             case .notYetValidBeyondSkew: token = forge.sign(claims.setting("nbf", .number(forge.now + 310)))
@@ -135,6 +139,7 @@ import Testing
     private func claims(_ extra: Claims, exp: Double = 1000, nbf: Double? = nil) -> JSONValue {
         var claims: Claims = [
             ("aud", .string("https://graph.microsoft.com")), ("tid", .string(Self.tenant.id)), ("exp", .number(exp)),
+            ("iss", .string("https://sts.windows.net/\(Self.tenant.id)/")),
         ]
         if let nbf { claims.append(("nbf", .number(nbf))) }
         return .object(claims + extra)

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import hashlib
 import threading
 import time
 import uuid
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import jwt
@@ -315,3 +318,77 @@ def test_msal_certificate_credential_ps256_and_sha256_thumbprint(service, admin,
     result = client.acquire_token_for_client(scopes=[GRAPH_DEFAULT])
     assert "access_token" in result, result
     assert service.token_claims(result["access_token"])["appidacr"] == "2"
+
+
+# The authorization code flow with PKCE, through the sign-in page ---------------------------------
+
+
+class FormReader(HTMLParser):
+    """The first form of a page: its action and its inputs' names and values."""
+
+    def __init__(self):
+        super().__init__()
+        self.action, self.fields = None, {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form" and self.action is None:
+            self.action = attributes.get("action")
+        elif tag == "input" and attributes.get("name"):
+            self.fields[attributes["name"]] = attributes.get("value") or ""
+
+
+def read_form(page: str) -> FormReader:
+    reader = FormReader()
+    reader.feed(page)
+    assert reader.action, page
+    return reader
+
+
+@pytest.mark.parametrize("response_mode", ["query", "form_post"])
+def test_msal_auth_code_flow_with_pkce_through_the_sign_in_page(admin, https_base, tenant_id, user, target,
+                                                                  response_mode):
+    """MSAL starts the flow (PKCE, state, nonce), a browser-like HTTP client signs in on the page
+    and follows where it sends the code, and MSAL redeems it: the token manages target's phones."""
+    redirect = "http://localhost:8400/callback"
+    created = admin.post("/applications", json={
+        "displayName": "Help desk web app", "delegatedPermissions": ["UserAuthenticationMethod.ReadWrite.All"],
+        "redirectUris": [redirect]})
+    created.raise_for_status()
+    web_app = created.json()
+    secret = admin.post(f"/applications/{web_app['appId']}/secrets").json()["secretText"]
+    client = msal.ConfidentialClientApplication(web_app["appId"], client_credential=secret,
+                                                authority=f"{https_base}/{tenant_id}", instance_discovery=False)
+    scopes = ["https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All"]
+    flow = client.initiate_auth_code_flow(scopes, redirect_uri=redirect, response_mode=response_mode)
+    assert "code_challenge" in flow["auth_uri"]
+
+    with httpx.Client(base_url=https_base) as browser:
+        page = browser.get(flow["auth_uri"])
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"], page.text
+        sign_in = read_form(page.text)
+        sign_in.fields.update(login=user["userPrincipalName"], passwd=user["password"])
+        answer = browser.post(sign_in.action, data=sign_in.fields)
+    if response_mode == "query":
+        assert answer.status_code == 302, answer.text
+        location = answer.headers["location"]
+        assert location.startswith(redirect + "?")
+        auth_response = {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
+    else:
+        assert answer.status_code == 200 and "location" not in answer.headers, answer.text
+        posted = read_form(answer.text)
+        assert posted.action == redirect
+        auth_response = posted.fields
+    assert auth_response["state"] == flow["state"]
+
+    result = client.acquire_token_by_auth_code_flow(flow, auth_response)
+    assert "access_token" in result, result
+    assert result["id_token_claims"]["preferred_username"] == user["userPrincipalName"]
+    # MSAL sends the SHA-256 of its nonce and checks the ID token carries it back.
+    assert result["id_token_claims"]["nonce"] == hashlib.sha256(flow["nonce"].encode()).hexdigest()
+    phones = httpx.get(f"{https_base}/v1.0/users/{target}/authentication/phoneMethods",
+                       headers={"Authorization": "Bearer " + result["access_token"]})
+    assert phones.status_code == 200, phones.text
+    # A code is redeemed once.
+    again = client.acquire_token_by_authorization_code(auth_response["code"], scopes, redirect_uri=redirect)
+    assert again.get("error") == "invalid_grant" and 54005 in again.get("error_codes", []), again

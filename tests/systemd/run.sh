@@ -141,6 +141,10 @@ mkdir -m 1777 /dev/shm; mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin
 ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr
 mkdir -p /run/systemd/system
+# systemd marks / shared only when the kernel starts it, not in a container; without it the
+# credentials it mounts for a unit in a namespace of its own never reach the unit (an empty
+# credentials directory). Shared within this namespace only: its mounts were made private first.
+mount --make-rshared /
 mkdir -m 1777 $TEST_ROOT/world-writable   # the sandbox test tries to write here
 # Nothing may pull in the host's boot: the units below run without default dependencies.
 for unit in sysinit.target basic.target sockets.target; do ln -s /dev/null /run/systemd/system/\$unit; done
@@ -717,16 +721,18 @@ test_https_provided() {
     printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >"$pki/ext"
     openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial -days 2 \
         -extfile "$pki/ext" -out "$pki/server.pem" 2>/dev/null
-    # Given with --tls-cert/--tls-key in the settings file. deploy/README.md recommends
-    # LoadCredential= instead, which keeps the key root's; under this test's private systemd a
-    # unit's credentials directory comes up empty (even for an unsandboxed unit), so that path is
-    # not exercised here. The dynamic user must read these files.
+    # Root's files, handed to the service as systemd credentials (LoadCredential=, as
+    # deploy/README.md recommends): the dynamic user never reads the originals.
     local tls_dir=$TEST_ROOT/operator-tls
-    cat "$pki/server.pem" "$pki/ca.pem" | sdx sh -c "mkdir -m 0755 -p $tls_dir; cat >$tls_dir/fullchain.pem"
-    sdx sh -c "cat >$tls_dir/privkey.pem; chmod 0644 $tls_dir/privkey.pem" <"$pki/server.key"
-    sdx cp "$TEST_ROOT/phone-service.env" "$TEST_ROOT/phone-service.env.saved"
-    sdx sed -i "s|^PHONE_SERVICE_ARGS=.*|& --tls-cert $tls_dir/fullchain.pem --tls-key $tls_dir/privkey.pem|" \
-        "$TEST_ROOT/phone-service.env"
+    cat "$pki/server.pem" "$pki/ca.pem" | sdx sh -c "mkdir -m 0700 -p $tls_dir; cat >$tls_dir/fullchain.pem"
+    sdx sh -c "cat >$tls_dir/privkey.pem; chmod 0600 $tls_dir/privkey.pem" <"$pki/server.key"
+    local dropin=/run/systemd/system/phone-service.service.d   # test.conf is there already
+    sdx sh -c "cat >$dropin/tls.conf" <<UNIT
+[Service]
+LoadCredential=tls-cert:$tls_dir/fullchain.pem
+LoadCredential=tls-key:$tls_dir/privkey.pem
+UNIT
+    sctl daemon-reload
     local since
     since=$(date +%s)
     mode_both_sockets
@@ -740,15 +746,18 @@ test_https_provided() {
     sctl stop phone-service.service phone-service.socket phone-service-tls.socket
     sctl reset-failed phone-service.service 2>/dev/null || true
     check "a mismatched key fails the start" not sctl start phone-service.service
-    failed_with_reason() { journal_since "$since" | grep -q 'error: the private key in .* does not belong'; }
+    failed_with_reason() {
+        journal_since "$since" | grep -q "error: the private key in '/run/credentials/phone-service.service/tls-key' does not belong"
+    }
     check "with one clear line in the journal" poll 10 failed_with_reason
-    sdx mv "$TEST_ROOT/phone-service.env.saved" "$TEST_ROOT/phone-service.env"
+    sdx rm "$dropin/tls.conf"
+    sctl daemon-reload
     sctl reset-failed phone-service.service 2>/dev/null || true
     mode_direct
     check "without them, the tenant CA's certificate again" \
         equals "$(https_status "$WORK/tenant-ca.pem" /healthz)" 200
 }
-run_test "https: the operator's certificate (--tls-cert, --tls-key) through socket activation" test_https_provided
+run_test "https: the operator's certificate (LoadCredential=) through socket activation" test_https_provided
 
 test_install_layout() {
     local dest="$WORK/destdir"

@@ -145,14 +145,23 @@ struct AdminHandler: Sendable {
 
     // MARK: Tokens and the SMS policy
 
-    /// `{"user": "...", "scopes": [...]}` or `{"app": true, "roles": [...]}`.
+    /// `{"user": "...", "scopes": [...]}` or `{"app": true, "roles": [...]}`, and optionally
+    /// `"defect"`: a deliberately broken token (`TokenDefect`).
     func mintToken(_ call: Call) throws -> HandlerOutcome {
         let body = try AdminBody(call.request, describing: "'user' and 'scopes', or 'app' and 'roles'")
-        try body.only(["user", "scopes", "app", "roles", "appId", "lifetimeSeconds"])
+        try body.only(["user", "scopes", "app", "roles", "appId", "lifetimeSeconds", "defect"])
+        var defect: TokenDefect?
+        if let name = try body.string("defect") {
+            guard let known = TokenDefect(rawValue: name) else {
+                let names = TokenDefect.allCases.map(\.rawValue).joined(separator: ", ")
+                throw GraphError.badRequest("The property 'defect' must be one of: \(names).")
+            }
+            defect = known
+        }
         let request = TenantAdministration.TokenRequest(
             user: try body.string("user"), scopes: try body.strings("scopes"), app: try body.bool("app") ?? false,
             roles: try body.strings("roles"), appID: try body.string("appId"),
-            lifetimeSeconds: try body.int("lifetimeSeconds") ?? 3600)
+            lifetimeSeconds: try body.int("lifetimeSeconds") ?? 3600, defect: defect)
         let (administration, response) = (administration, call.response)
         return .offPool {
             let token = try administration.token(request)

@@ -115,6 +115,7 @@ struct JournalQuery: Equatable {
             ("phoneMethodId", optional(entry.phoneMethodID)),
             ("durationMicroseconds", .number(Double(entry.durationMicroseconds))),
             ("earlyRetry", .bool(entry.earlyRetry)), ("batchId", optional(entry.batchID)),
+            ("explanation", optional(entry.explanation)),
         ])
     }
 }

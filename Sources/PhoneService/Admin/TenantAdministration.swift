@@ -62,6 +62,8 @@ struct TenantAdministration: Sendable {
         var roles: [String]?
         var appID: String?
         var lifetimeSeconds = 3600
+        /// What is deliberately wrong with it, if anything.
+        var defect: TokenDefect?
     }
 
     /// Mints a token signed with the tenant's current key (made first when the tenant has none: this
@@ -70,19 +72,22 @@ struct TenantAdministration: Sendable {
         guard request.lifetimeSeconds > 0 else {
             throw Self.invalid("the lifetime must be a positive number of seconds")
         }
+        let token: String
+        let issuer = try TokenIssuer(store: store)
         if request.app {
             guard request.user == nil, request.scopes == nil else {
                 throw Self.invalid("an application token takes roles, not a user or scopes")
             }
-            return try TokenIssuer(store: store).application(
+            token = try issuer.application(
                 roles: request.roles ?? [], appID: request.appID ?? TokenIssuer.defaultAppID,
                 lifetime: request.lifetimeSeconds)
+        } else {
+            guard let key = request.user else { throw Self.invalid("name a user (delegated) or ask for an app token") }
+            guard let scopes = request.scopes else { throw Self.invalid("a delegated token needs scopes") }
+            guard request.roles == nil else { throw Self.invalid("roles go with an application token") }
+            token = try issuer.delegated(user: try user(key), scopes: scopes, lifetime: request.lifetimeSeconds)
         }
-        guard let key = request.user else { throw Self.invalid("name a user (delegated) or ask for an app token") }
-        guard let scopes = request.scopes else { throw Self.invalid("a delegated token needs scopes") }
-        guard request.roles == nil else { throw Self.invalid("roles go with an application token") }
-        let user = try user(key)
-        return try TokenIssuer(store: store).delegated(user: user, scopes: scopes, lifetime: request.lifetimeSeconds)
+        return try request.defect?.apply(to: token, key: issuer.key) ?? token
     }
 
     // MARK: SMS policy

@@ -34,7 +34,7 @@ struct Record: Sendable {
             callerUserID: principal?.userID, callerAppID: principal?.userID == nil ? principal?.appID : nil,
             targetUserID: response.facts.targetUserID, phoneMethodID: response.facts.phoneMethodID,
             durationMicroseconds: Int64(elapsedMicroseconds), earlyRetry: response.facts.earlyRetry,
-            batchID: request.batchID)
+            batchID: request.batchID, explanation: error?.explanation)
     }
 }
 

@@ -9,6 +9,7 @@ import PhoneStore
 ///    Entra's error shape on sign-in paths, which take no credentials here: the handlers check them);
 /// 4. `authenticate` (Graph routes: the bearer token, verified and cached);
 /// 5. `applyControls` (Graph routes): an early retry noted, throttling, the first fault rule;
+///    sign-in routes meet the fault rules that name their path (`applySignInFaults`);
 /// 6. `dispatch`: the handler for the method, or 405 with `Allow` from the table;
 /// 7. `finish`: the answer, its journal row and its log line, made on the pool thread that sends
 ///    it; a write's comes after its commit, with its journal row in the write's own transaction.
@@ -108,6 +109,8 @@ final class RequestPipeline: Sendable {
             let caller = try verifier.principal(authorization: request.header("authorization"))
             record.principal = caller
             try applyControls(request, match, caller: caller, response: record.response, delay: &delay)
+        } else if family == .identity {
+            try applySignInFaults(request, delay: &delay)
         }
         guard let endpoint = match.handler(for: request.method) else {
             throw GraphError.methodNotAllowed(allow: match.allowed)
@@ -181,6 +184,17 @@ final class RequestPipeline: Sendable {
         }
     }
 
+    /// The first fault rule naming this sign-in path (no caller: the token service authenticates in
+    /// its handlers). Its error goes out in Entra's shape, with its `Retry-After`.
+    private func applySignInFaults(_ request: HTTPRequest, delay: inout Int) throws(GraphError) {
+        guard
+            let fault = controls.faults.take(
+                method: request.method, path: request.target.decodedPath, userID: nil, appID: "", signIn: true)
+        else { return }
+        delay = fault.delayMilliseconds ?? 0
+        if let error = fault.error { throw error }
+    }
+
     /// For a request refused before its handler ran: the user whose phones it addressed, so that
     /// its journal row is found by that user like any other.
     private func noteTarget(
@@ -223,7 +237,7 @@ final class RequestPipeline: Sendable {
                 method: record.request.method, path: record.request.path, status: answer.status,
                 microseconds: record.elapsedMicroseconds, requestID: record.response.requestID,
                 caller: record.principal.map { $0.userID ?? "app:" + $0.appID },
-                earlyRetry: record.response.facts.earlyRetry))
+                earlyRetry: record.response.facts.earlyRetry, refused: failure?.explanation))
         return answer
     }
 }

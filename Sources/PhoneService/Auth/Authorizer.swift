@@ -13,18 +13,16 @@ enum Authorizer {
     /// Refuses a caller who could not do `need` to anyone, before the target is looked up, so a
     /// refused caller learns nothing about which users exist.
     static func precheck(_ principal: Principal, _ need: Need) throws(GraphError) {
-        let granted: Bool
         switch principal.kind {
         case .application(let roles):
-            granted = !roles.isDisjoint(with: need == .read ? Permission.readAll : Permission.writeAll)
+            try require(roles, among: need == .read ? Permission.readAll : Permission.writeAll, kind: .roles)
         case .delegated(_, let scopes, _):
             switch need {
-            case .read: granted = !scopes.isDisjoint(with: Permission.readSelf)
-            case .write: granted = !scopes.isDisjoint(with: Permission.writeSelf)
-            case .createOrUpdate: granted = !scopes.isDisjoint(with: Permission.writeAll)
+            case .read: try require(scopes, among: Permission.readSelf, kind: .scopes)
+            case .write: try require(scopes, among: Permission.writeSelf, kind: .scopes)
+            case .createOrUpdate: try require(scopes, among: Permission.writeAll, kind: .scopes)
             }
         }
-        guard granted else { throw .accessDenied }
     }
 
     /// Decides whether `principal` may do `need` to `target`'s phones.
@@ -43,18 +41,29 @@ enum Authorizer {
         case .delegated(let userID, let scopes, let roleIDs):
             if userID == target.id {
                 // Current docs: nobody adds or changes phones on their own account.
-                guard need != .createOrUpdate else { throw .accessDenied }
+                guard need != .createOrUpdate else {
+                    throw .accessDenied(
+                        "nobody adds or changes phone methods on their own account (the token's user is the target)")
+                }
                 return .full
             }
-            let all = need == .read ? Permission.readAll : Permission.writeAll
-            guard !scopes.isDisjoint(with: all) else { throw .accessDenied }
+            try require(
+                scopes, among: need == .read ? Permission.readAll : Permission.writeAll, kind: .scopes,
+                context: "reaching another user's phone methods")
             let roles = Set(roleIDs.compactMap(DirectoryRole.init(rawValue:)))
             if roles.contains(.globalAdministrator) || roles.contains(.privilegedAuthenticationAdministrator) {
                 return .full
             }
             if need == .read && roles.contains(.globalReader) { return .full }
             if roles.contains(.authenticationAdministrator) && !target.isAdministrator { return .masked }
-            throw .accessDenied
+            let accepted: [DirectoryRole] =
+                [.globalAdministrator, .privilegedAuthenticationAdministrator]
+                + (need == .read ? [.globalReader] : [])
+                + (target.isAdministrator ? [] : [.authenticationAdministrator])
+            let administrator = target.isAdministrator ? " (the target is an administrator)" : ""
+            throw .accessDenied(
+                "reaching another user's phone methods\(administrator) needs the directory role "
+                    + "\(accepted.map(\.name).joined(separator: " or ")); the caller has \(describe(roles: roleIDs))")
         }
     }
 
@@ -65,14 +74,42 @@ enum Authorizer {
         let needed = write ? Permission.policyWrite : Permission.policyRead
         switch principal.kind {
         case .application(let roles):
-            guard !roles.isDisjoint(with: needed) else { throw .accessDenied }
+            try require(roles, among: needed, kind: .roles)
         case .delegated(_, let scopes, let roleIDs):
-            guard !scopes.isDisjoint(with: needed) else { throw .accessDenied }
+            try require(scopes, among: needed, kind: .scopes)
             guard write else { return }
             let roles = Set(roleIDs.compactMap(DirectoryRole.init(rawValue:)))
             guard roles.contains(.globalAdministrator) || roles.contains(.authenticationPolicyAdministrator) else {
-                throw .accessDenied
+                throw .accessDenied(
+                    "changing the policy needs the directory role globalAdministrator or "
+                        + "authenticationPolicyAdministrator; the caller has \(describe(roles: roleIDs))")
             }
         }
+    }
+
+    /// The claim a permission name came from: a delegated token's `scp` or an app token's `roles`.
+    enum Claim: String {
+        case scopes = "scp"
+        case roles
+    }
+
+    /// Refuses unless `granted` holds one of `accepted`, saying which were accepted and what the
+    /// token had (`context`: what the request reached for, when it is not the caller's own).
+    private static func require(
+        _ granted: Set<String>, among accepted: Set<String>, kind: Claim, context: String? = nil
+    ) throws(GraphError) {
+        guard granted.isDisjoint(with: accepted) else { return }
+        let had = granted.isEmpty ? "none" : granted.sorted().joined(separator: " ")
+        throw .accessDenied(
+            "\(context ?? "this request") needs one of \(kind.rawValue) \(accepted.sorted().joined(separator: " ")); "
+                + "the token has \(kind.rawValue) \(had)")
+    }
+
+    /// A delegated caller's directory roles by name (`none`, or the template id of one this
+    /// service does not model).
+    private static func describe(roles roleIDs: Set<String>) -> String {
+        guard !roleIDs.isEmpty else { return "no directory role" }
+        let names = roleIDs.map { DirectoryRole(rawValue: $0)?.name ?? $0 }
+        return "directory roles " + names.sorted().joined(separator: " ")
     }
 }

@@ -108,7 +108,13 @@ struct TokenVerifier: Sendable {
 
     func principal(claims: JSONValue, tenant: Tenant, now: Double) throws(GraphError) -> Principal {
         guard case .string(let tid) = claims["tid"], tid.lowercased() == tenant.id else { throw Self.invalid }
-        guard case .string(let audience) = claims["aud"], Self.audiences.contains(audience) else { throw Self.invalid }
+        guard case .string(let audience) = claims["aud"], Self.audiences.contains(audience) else {
+            throw Self.invalid  // the spec's one message for a wrong audience or tenant (§ errors)
+        }
+        // Entra's v1 issuer for the tenant, or a v2 one (`{authority}/{tid}/v2.0`, whatever the host).
+        guard case .string(let issuer) = claims["iss"],
+            issuer == IdentityURLs.issuerV1(tenantID: tid) || issuer.hasSuffix("/\(tid)/v2.0")
+        else { throw Self.invalid }
         guard case .number(let expires) = claims["exp"] else { throw Self.invalid }
         guard now < expires + Self.clockSkew else { throw Self.lifetime }
         switch claims["nbf"] {

@@ -37,7 +37,7 @@ final class FaultPlan: Sendable {
     /// that "the next 3 requests" means exactly 3 however many arrive at once.
     /// `path` is only worked out when there are rules (it runs on every request).
     func take(
-        method: String, path: @autoclosure () -> String, userID: String?, appID: String
+        method: String, path: @autoclosure () -> String, userID: String?, appID: String, signIn: Bool = false
     ) -> FaultRule? {
         let now = self.now()
         return rules.withLock { rules in
@@ -45,7 +45,7 @@ final class FaultPlan: Sendable {
             let path = path()
             guard
                 let index = rules.firstIndex(where: {
-                    $0.applies(method: method, path: path, userID: userID, appID: appID, now: now)
+                    $0.applies(method: method, path: path, userID: userID, appID: appID, signIn: signIn, now: now)
                 })
             else { return nil }
             if let remaining = rules[index].remaining { rules[index].remaining = remaining - 1 }

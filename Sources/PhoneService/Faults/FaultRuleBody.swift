@@ -12,10 +12,12 @@ enum FaultRuleBody {
         let body = try AdminBody(request, describing: "'status' or 'delayMs', and what the rule applies to")
         try body.only([
             "method", "path", "user", "appId", "status", "code", "message", "retryAfter", "delayMs", "count",
-            "durationSeconds",
+            "durationSeconds", "claimsChallenge", "claims",
         ])
-        let status = try body.int("status")
+        var status = try body.int("status")
         let delay = try body.int("delayMs")
+        let claims = try claimsChallenge(body, status: status, now: now)
+        if claims != nil { status = 401 }
         guard status != nil || delay != nil else {
             throw GraphError.badRequest(
                 "A fault rule needs 'status' (an error to answer) or 'delayMs' (a delay), or both.")
@@ -47,8 +49,32 @@ enum FaultRuleBody {
         return FaultRule(
             id: UUID().uuidString.lowercased(), method: method, path: try body.string("path"), userID: userID,
             appID: try body.string("appId"), status: status, code: try body.string("code"),
-            message: try body.string("message"), retryAfterSeconds: retryAfter, delayMilliseconds: delay,
+            message: try body.string("message"), retryAfterSeconds: retryAfter, claimsChallenge: claims,
+            delayMilliseconds: delay,
             remaining: count, expires: duration.map { now + Double($0) }, created: now)
+    }
+
+    /// `"claimsChallenge": true`, with the claims in `"claims"` (JSON text) or the default ones: the
+    /// claims of a `401` challenge, which is always a `401`.
+    private static func claimsChallenge(_ body: AdminBody, status: Int?, now: Double) throws -> String? {
+        let claims = try body.string("claims")
+        guard try body.bool("claimsChallenge") == true else {
+            guard claims == nil else { throw GraphError.badRequest("The property 'claims' needs 'claimsChallenge'.") }
+            return nil
+        }
+        guard status == nil || status == 401 else {
+            throw GraphError.badRequest("A claims challenge is a 401: leave 'status' out or make it 401.")
+        }
+        guard let claims else { return FaultRule.defaultClaims(now: now) }
+        guard
+            (try? JSONParser.parse(Array(claims.utf8))).flatMap({ value -> Bool? in
+                if case .object = value { return true }
+                return nil
+            }) == true
+        else {
+            throw GraphError.badRequest("The property 'claims' must be a JSON object, as text.")
+        }
+        return claims
     }
 
     /// A rule as the admin API shows it; what the rule does not set is left out.
@@ -62,6 +88,7 @@ enum FaultRuleBody {
             ("code", rule.error.map { .string($0.code) }),
             ("message", rule.message.map(JSONValue.string)),
             ("retryAfter", rule.retryAfterSeconds.map { .number(Double($0)) }),
+            ("claims", rule.claimsChallenge.map(JSONValue.string)),
             ("delayMs", rule.delayMilliseconds.map { .number(Double($0)) }),
             ("remaining", rule.remaining.map { .number(Double($0)) }),
             ("expiresDateTime", rule.expires.map { .string(Timestamp.format(Date(timeIntervalSince1970: $0))) }),

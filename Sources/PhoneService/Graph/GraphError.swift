@@ -9,13 +9,20 @@ struct GraphError: Error, Sendable, Equatable {
     /// What went wrong underneath (SQLite's message and extended code), for the operator's log
     /// line of a 5xx; never sent to the client.
     var cause: String?
+    /// Why a `403` was refused (what would have been accepted, what the caller had), for the
+    /// journal row and the log line; the client gets Graph's plain `accessDenied`.
+    var explanation: String?
 
-    init(status: Int, code: String, message: String, headers: [String: String] = [:], cause: String? = nil) {
+    init(
+        status: Int, code: String, message: String, headers: [String: String] = [:], cause: String? = nil,
+        explanation: String? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
         self.cause = cause
+        self.explanation = explanation
     }
 
     static func badRequest(_ message: String) -> GraphError {
@@ -41,7 +48,11 @@ struct GraphError: Error, Sendable, Equatable {
         GraphError(status: 401, code: "InvalidAuthenticationToken", message: message)
     }
 
-    static let accessDenied = GraphError(status: 403, code: "accessDenied", message: "Request Authorization failed")
+    /// Graph's `403`, the same on the wire whatever was missing; `explanation` says what was.
+    static func accessDenied(_ explanation: String) -> GraphError {
+        GraphError(
+            status: 403, code: "accessDenied", message: "Request Authorization failed", explanation: explanation)
+    }
 
     static func userNotFound(_ key: String) -> GraphError {
         GraphError(

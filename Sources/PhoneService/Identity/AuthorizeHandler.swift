@@ -3,8 +3,9 @@ import PhoneStore
 
 /// `/{tenant}/oauth2/v2.0/authorize`: the authorization code flow's sign-in page. `GET` shows a
 /// form for the tenant's users (with the request's parameters carried along); `POST` checks the
-/// password and redirects to the registered redirect URI with `code` and `state`. A redirect URI
-/// that is not registered, or an unknown app, gets an error page, never a redirect.
+/// password and sends `code` and `state` to the registered redirect URI as `response_mode` says:
+/// `query` (the default) or `fragment` in a redirect, `form_post` as a page that posts them. A
+/// redirect URI that is not registered, or an unknown app, gets an error page, never a redirect.
 struct AuthorizeHandler: Sendable {
     let store: PhoneStore
     let codes: AuthorizationCodes
@@ -44,6 +45,12 @@ struct AuthorizeHandler: Sendable {
                 guard app.redirectURIs.contains(redirectURI) else {
                     throw EntraError.redirectURIMismatch(redirectURI, appID: app.appID)
                 }
+                guard ResponseMode(rawValue: fields["response_mode"] ?? "query") != nil else {
+                    throw EntraError(
+                        "invalid_request", 70007,
+                        "The application requested an unsupported mode '\(fields["response_mode"] ?? "")' when "
+                            + "requesting a token.")
+                }
                 guard fields["response_type"] == "code" else {
                     throw EntraError(
                         "unsupported_response_type", 700_054,
@@ -70,12 +77,11 @@ struct AuthorizeHandler: Sendable {
                             userID: user.id, nonce: fields["nonce"], challenge: challenge,
                             challengeMethod: fields["code_challenge_method"] ?? "plain",
                             expires: Date().timeIntervalSince1970 + AuthorizationCodes.lifetime))
-                    var query = "code=" + PercentEncoding.encode(code)
-                    if let state = fields["state"] { query += "&state=" + PercentEncoding.encode(state) }
-                    query += "&session_state=" + PercentEncoding.encode(UUID().uuidString.lowercased())
-                    let location = redirectURI + (redirectURI.contains("?") ? "&" : "?") + query
-                    return HTTPResponse(
-                        status: 302, headers: [("Location", location), ("Cache-Control", "no-store, no-cache")])
+                    var parameters = [("code", code)]
+                    if let state = fields["state"] { parameters.append(("state", state)) }
+                    parameters.append(("session_state", UUID().uuidString.lowercased()))
+                    let mode = ResponseMode(rawValue: fields["response_mode"] ?? "query") ?? .query
+                    return mode.deliver(parameters, to: redirectURI, writer: response)
                 }
                 problem = "Your account or password is incorrect. (AADSTS50126)"
             }

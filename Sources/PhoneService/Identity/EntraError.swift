@@ -11,6 +11,8 @@ struct EntraError: Error, Sendable, Equatable {
     var message: String
     /// `consent_required`, `bad_token`, ...: MSAL reads it.
     var suberror: String?
+    /// Seconds to wait (`Retry-After`), from a fault rule on a sign-in path.
+    var retryAfter: String?
 
     init(status: Int = 400, _ error: String, _ code: Int, _ message: String, suberror: String? = nil) {
         self.status = status
@@ -41,6 +43,7 @@ struct EntraError: Error, Sendable, Equatable {
         json.value(.object(members))
         var answer = writer.json(status: status, body: json.bytes, contentType: "application/json; charset=utf-8")
         answer.headers.append(("Pragma", "no-cache"))
+        if let retryAfter { answer.headers.append(("Retry-After", retryAfter)) }
         return answer
     }
 
@@ -53,11 +56,15 @@ struct EntraError: Error, Sendable, Equatable {
                 "The endpoint only accepts \(failure.headers["Allow"] ?? "POST") requests.")
         case 404:
             self.init(status: 404, "invalid_request", 900_023, "The request path is not a sign-in endpoint.")
+        case 429:
+            // [choice] throttling as a transient error: MSAL and azure-identity retry it after Retry-After.
+            self.init(status: 429, "temporarily_unavailable", 90_033, "A transient error has occurred.")
         case 400..<500:
             self.init(status: failure.status, "invalid_request", 900_144, failure.message)
         default:
             self.init(status: failure.status, "temporarily_unavailable", 90_033, "A transient error has occurred.")
         }
+        retryAfter = failure.headers["Retry-After"]
     }
 
     // MARK: The errors the endpoints answer

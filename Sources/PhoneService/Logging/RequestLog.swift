@@ -24,6 +24,8 @@ struct RequestLog: Sendable {
         /// The caller's user object id, or "app:" and the app id of an application token.
         var caller: String?
         var earlyRetry = false
+        /// Why a `403` was refused (`GraphError.explanation`).
+        var refused: String? = nil
     }
 
     /// The longest path a line shows.
@@ -52,11 +54,12 @@ extension RequestLog.Fields {
     /// What the line shows, keys in sorted order (as `LineLogHandler` writes metadata).
     var pairs: [(key: String, value: String)] {
         var pairs: [(key: String, value: String)] = []
-        pairs.reserveCapacity(7)
+        pairs.reserveCapacity(8)
         if let caller { pairs.append(("caller", caller)) }
         if earlyRetry { pairs.append(("early-retry", "true")) }
         pairs.append(("method", method))
         pairs.append(("path", path.truncated(toCharacters: RequestLog.pathLimit)))
+        if let refused { pairs.append(("refused", refused)) }
         pairs.append(("request-id", requestID))
         pairs.append(("status", String(status)))
         pairs.append(("us", String(microseconds)))

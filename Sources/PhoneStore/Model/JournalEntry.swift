@@ -26,12 +26,15 @@ public struct JournalEntry: Sendable, Equatable {
     public var earlyRetry: Bool
     /// The `$batch` request an inner request came from.
     public var batchID: String?
+    /// Why a `403` was refused: the scopes, roles or directory roles that would have been
+    /// accepted and what the caller had. Never a number or a token.
+    public var explanation: String?
 
     public init(
         id: Int64? = nil, at: String, method: String, path: String, status: Int, errorCode: String? = nil,
         requestID: String, clientRequestID: String, callerUserID: String? = nil, callerAppID: String? = nil,
         targetUserID: String? = nil, phoneMethodID: String? = nil, durationMicroseconds: Int64 = 0,
-        earlyRetry: Bool = false, batchID: String? = nil
+        earlyRetry: Bool = false, batchID: String? = nil, explanation: String? = nil
     ) {
         self.id = id
         self.at = at
@@ -48,6 +51,7 @@ public struct JournalEntry: Sendable, Equatable {
         self.durationMicroseconds = durationMicroseconds
         self.earlyRetry = earlyRetry
         self.batchID = batchID
+        self.explanation = explanation
     }
 }
 

@@ -82,7 +82,8 @@ extension PhoneStore {
 
     private static let insertColumns = """
         INSERT INTO request_journal (at, method, path, status, error_code, request_id, client_request_id,
-            caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id)
+            caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id,
+            explanation)
         VALUES
         """
     private static let insertRow =
@@ -118,11 +119,12 @@ extension PhoneStore {
         try statement.bind(max(0, entry.durationMicroseconds), at: index + 11)
         try statement.bind(entry.earlyRetry ? 1 : 0, at: index + 12)
         try statement.bind(entry.batchID, at: index + 13)
+        try statement.bind(entry.explanation, at: index + 14)
         index += columnsPerRow
     }
 
     /// The columns of `insertColumns`, each bound by `bind(_:to:from:)`.
-    private static let columnsPerRow: Int32 = 14
+    private static let columnsPerRow: Int32 = 15
 
     /// Deletes the oldest rows past `maximumRows` and the rows older than `maximumAgeSeconds`, at
     /// most `RequestJournal.pruneLimit` of each per call; true when a limit was reached (rows may be
@@ -196,7 +198,8 @@ extension PhoneStore {
             values.append(.integer(Int64(top + 1)))
             let sql = """
                 SELECT id, at, method, path, status, error_code, request_id, client_request_id, caller_user_id,
-                    caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id
+                    caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id,
+                    explanation
                 FROM request_journal \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 ORDER BY at DESC, id DESC LIMIT ?
                 """
@@ -208,7 +211,7 @@ extension PhoneStore {
                         status: Int(row.int(4)), errorCode: row.text(5), requestID: row.text(6) ?? "",
                         clientRequestID: row.text(7) ?? "", callerUserID: row.text(8), callerAppID: row.text(9),
                         targetUserID: row.text(10), phoneMethodID: row.text(11), durationMicroseconds: row.int(12),
-                        earlyRetry: row.int(13) != 0, batchID: row.text(14)))
+                        earlyRetry: row.int(13) != 0, batchID: row.text(14), explanation: row.text(15)))
             }
             let more = entries.count > top
             if more { entries.removeLast() }
