@@ -91,6 +91,13 @@ def test_a_request_appears_in_the_timeline_without_a_reload(page, service, admin
     admin.call("GET", phones, token=admin.ok("POST", "/_admin/tokens", {"app": True, "roles": []})["accessToken"])
     admin.call("GET", phones, token=token)
     wait_for(page, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#journal tbody tr")) >= 5)
+    # A refused 403's row explains why: the roles the route accepts and what the token had.
+    refused = next(r for r in page.find_elements(By.CSS_SELECTOR, "#journal tbody tr") if " 403 " in f" {r.text} ")
+    refused.click()
+    details = wait_for(page, lambda d: d.find_element(By.ID, "journal-details") if "403" in d.find_element(By.ID, "journal-details").text else None)
+    assert "Why refused" in details.text
+    explanation = admin.ok("GET", "/_admin/journal?status=403&top=1")["value"][0]["explanation"]
+    assert explanation and explanation in details.text
     screenshot(page, "journal")
     # The same page on a phone-width window.
     page.set_window_size(390, 844)

@@ -45,9 +45,10 @@ const timeline = {
     const show = (row) => {
       state.selected = row.id;
       for (const line of body.children) line.classList.toggle("selected", line.dataset.id === String(row.id));
+      // What went wrong first, then where and when, then the ids.
       const fields = [
-        ["Row", row.id], ["Arrived", row.dateTime], ["Method", row.method], ["Path", row.path], ["Status", row.status],
-        ["Error code", row.errorCode], ["Why refused", row.explanation], ["Request id", row.requestId],
+        ["Status", row.status], ["Error code", row.errorCode], ["Why refused", row.explanation],
+        ["Path", row.path], ["Arrived", row.dateTime], ["Row", row.id], ["Request id", row.requestId],
         ["Client request id", row.clientRequestId], ["Caller (user)", row.callerUserId], ["Caller (app)", row.callerAppId],
         ["Target user", row.targetUserId], ["Phone method", row.phoneMethodId],
         ["Duration", (row.durationMicroseconds / 1000).toFixed(3) + " ms"], ["Early retry", row.earlyRetry ? "yes: before Retry-After elapsed" : "no"],
