@@ -87,13 +87,16 @@ def test_faults_and_throttles_applied_are_counted(admin):
     assert admin.call("GET", path, token=token)[0] == 503
     assert admin.call("GET", path, token=token)[0] == 503
     assert admin.call("GET", path, token=token)[0] == 200
+    # A rule naming a sign-in path applies to the token service, and counts the same.
+    admin.ok("POST", "/_admin/faults", {"path": "/*/oauth2/v2.0/token", "status": 503, "count": 1})
+    assert admin.call("POST", "/common/oauth2/v2.0/token", token=None)[0] == 503
     admin.ok("PUT", "/_admin/throttling", {"enabled": True, "appRequestsPerSecond": 1, "appBurst": 1})
     try:
         statuses = [admin.call("GET", path, token=token)[0] for _ in range(3)]
     finally:
         admin.ok("PUT", "/_admin/throttling", {"enabled": False})
     after = scrape(admin)
-    assert delta(before, after, "phone_service_faults_applied_total") == 2
+    assert delta(before, after, "phone_service_faults_applied_total") == 3
     assert delta(before, after, "phone_service_throttled_requests_total") == statuses.count(429) >= 1
     assert delta(before, after, "phone_service_http_requests_total", route=ROUTE, method="GET", status="503") == 2
     assert delta(before, after, "phone_service_http_requests_total", route=ROUTE, method="GET", status="429") == statuses.count(429)

@@ -191,6 +191,7 @@ final class RequestPipeline: Sendable {
             let fault = controls.faults.take(
                 method: request.method, path: request.target.decodedPath, userID: nil, appID: "", signIn: true)
         else { return }
+        metrics.faultsApplied.increment()
         delay = fault.delayMilliseconds ?? 0
         if let error = fault.error { throw error }
     }
