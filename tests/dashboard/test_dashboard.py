@@ -10,6 +10,7 @@ import uuid
 from conftest import go, screenshot, wait_for
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 MOBILE = "3179e48a-750b-4051-897c-87b9720928f7"
 
@@ -192,3 +193,33 @@ def test_pages_send_a_content_security_policy_and_no_inline_script(service, admi
     status, headers, _ = admin.call("OPTIONS", "/_admin/faults", token=None,
                                     headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_the_keyboard_opens_a_journal_row(page, service, admin):
+    upn = new_user(admin)
+    admin.call("GET", f"/v1.0/users/{upn}/authentication/phoneMethods", token=admin.token())
+    go(page, service, f"#/journal?user={upn}")
+    row = wait_for(page, lambda d: d.find_element(By.CSS_SELECTOR, "#journal tbody tr"))
+    page.execute_script("arguments[0].focus()", row)
+    row.send_keys(Keys.ENTER)
+    details = wait_for(page, lambda d: d.find_element(By.ID, "journal-details") if d.find_element(By.ID, "journal-details").is_displayed() else None)
+    assert upn in details.text
+
+
+def test_a_snapshot_is_deleted_and_the_tenant_reset_after_confirmation(page, service, admin):
+    """Last: the reset empties the tenant the other tests share."""
+    name = "doomed-" + uuid.uuid4().hex[:6]
+    admin.ok("POST", "/_admin/snapshots", {"name": name})
+    go(page, service, "#/snapshots")
+    row = wait_for(page, lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#snapshots tbody tr") if name in r.text), None))
+    row.find_element(By.XPATH, ".//button[text()='Delete']").click()
+    wait_for(page, lambda d: d.find_element(By.ID, "confirm-ok").is_displayed())
+    page.find_element(By.ID, "confirm-ok").click()
+    wait_for(page, lambda d: "deleted" in d.find_element(By.ID, "status").text)
+    assert name not in [s["name"] for s in admin.ok("GET", "/_admin/snapshots")["value"]]
+    assert admin.ok("GET", "/_admin/users")["value"], "the tests made users"
+    page.find_element(By.ID, "reset").click()
+    wait_for(page, lambda d: d.find_element(By.ID, "confirm-ok").is_displayed())
+    page.find_element(By.ID, "confirm-ok").click()
+    wait_for(page, lambda d: "reset" in d.find_element(By.ID, "status").text)
+    assert admin.ok("GET", "/_admin/users")["value"] == []
