@@ -121,7 +121,8 @@ struct Serve: ParsableCommand {
                 socket: socket.socket, limits: limits, tls: socket.tls ? https?.identity.tls : nil,
                 handler: { application.handle($0, respond: $1) }, tooLarge: application.tooLarge)
         }
-        for server in servers { application.metrics.countInFlight { server.requestsInFlight } }
+        // Weakly: the server holds the application (its handler), which holds the metrics.
+        for server in servers { application.metrics.countInFlight { [weak server] in server?.requestsInFlight ?? 0 } }
         // Started, drained and stopped with the others; logged and announced apart.
         let scrape = try metricsListen.map { try metricsServer($0, metrics: application.metrics) }
         if let scrape { servers.append(scrape) }
