@@ -50,6 +50,7 @@ def test_overview_and_a_users_phone_with_its_state(page, service, admin):
     go(page, service, "#/overview")
     wait_for(page, lambda d: d.find_element(By.ID, "phones-by-state"))
     by_state = page.find_element(By.ID, "phones-by-state").text
+    assert "null" not in page.find_element(By.ID, "view").text
     assert "notAllowedByPolicy" in by_state
     assert page.find_element(By.ID, "sms-policy").text.startswith("State\ndisabled")
     screenshot(page, "overview")
@@ -62,6 +63,8 @@ def test_overview_and_a_users_phone_with_its_state(page, service, admin):
     row = wait_for(page, lambda d: d.find_element(By.CSS_SELECTOR, "#phones tr[data-type=mobile]"))
     cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
     assert cells == ["mobile", "+1 2065550100", "notAllowedByPolicy", "the SMS policy is disabled"]
+    shown = page.find_element(By.ID, "view").text
+    assert "null" not in shown and "undefined" not in shown
     screenshot(page, "user")
 
 

@@ -36,7 +36,7 @@ const app = {
       }
       document.title = (view.querySelector("h1") || {}).textContent + " · phone-service";
     } catch (error) {
-      view.replaceChildren(h("h1", {}, "Could not load this page"), h("p", { class: "error", role: "alert" }, error.message));
+      fill(view, h("h1", {}, "Could not load this page"), h("p", { class: "error", role: "alert" }, error.message));
     }
   },
 

@@ -25,6 +25,12 @@ function append(element, children) {
   }
 }
 
+/** Replaces `element`'s children: strings as text, nested arrays flattened, null left out. */
+function fill(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+}
+
 /** An SVG element (the chart). */
 function svg(tag, attributes, ...children) {
   const element = document.createElementNS("http://www.w3.org/2000/svg", tag);

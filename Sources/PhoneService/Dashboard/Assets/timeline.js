@@ -26,7 +26,7 @@ const timeline = {
     const charts = h("div", { class: "columns charts" });
     const details = h("section", { id: "journal-details", class: "details", "aria-live": "polite", hidden: true });
     const live = h("p", { class: "live", id: "journal-live" }, "Live");
-    view.replaceChildren(h("h1", {}, "Request journal"), form, charts, live, h("div", { class: "journal-layout" }, h("div", { class: "scroll" }, rowsTable), details));
+    fill(view, h("h1", {}, "Request journal"), form, charts, live, h("div", { class: "journal-layout" }, h("div", { class: "scroll" }, rowsTable), details));
 
     const filterValues = () => {
       const values = {};
@@ -54,7 +54,7 @@ const timeline = {
         ["Duration", (row.durationMicroseconds / 1000).toFixed(3) + " ms"], ["Early retry", row.earlyRetry ? "yes: before Retry-After elapsed" : "no"],
         ["Batch", row.batchId],
       ];
-      details.replaceChildren(h("h2", {}, `${row.method} ${row.status}`),
+      fill(details, h("h2", {}, `${row.method} ${row.status}`),
         h("dl", {}, fields.filter(([, value]) => value !== null && value !== undefined && value !== "").map(([name, value]) =>
           [h("dt", {}, name), h("dd", {}, typeof value === "object" ? JSON.stringify(value) : String(value))])),
         h("button", { type: "button", onclick: () => { details.hidden = true; state.selected = null; } }, "Close"));
@@ -66,7 +66,7 @@ const timeline = {
       h("td", {}, row.dateTime.slice(11, 23)), h("td", {}, row.method), h("td", { class: "path" }, row.path),
       h("td", {}, String(row.status)), h("td", {}, row.errorCode || ""), h("td", { class: "number" }, (row.durationMicroseconds / 1000).toFixed(1)));
 
-    const draw = () => charts.replaceChildren(
+    const draw = () => fill(charts, 
       h("figure", {}, chart.rate(state.rows, Date.now()), h("figcaption", {}, "Requests per minute (errors in red)")),
       h("figure", {}, chart.errors(state.rows), h("figcaption", {}, "Errors by code")));
 

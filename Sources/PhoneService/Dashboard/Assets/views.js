@@ -16,7 +16,7 @@ const views = {
       api.get("/snapshots"), api.get("/faults"),
     ]);
     const targets = (list) => list.length ? list.map((t) => `${t.targetType} ${t.id}`).join(", ") : "none";
-    view.replaceChildren(
+    fill(view, 
       h("h1", {}, "The tenant at a glance"),
       h("ul", { class: "figures" },
         h("li", {}, h("a", { href: "#/users" }, h("strong", { id: "user-count" }, String(users.value.length)), " users")),
@@ -56,14 +56,14 @@ const views = {
       const text = search.value.trim().toLowerCase();
       for (const row of rows) row.hidden = text !== "" && !row.dataset.search.includes(text);
     });
-    view.replaceChildren(h("h1", {}, "Users"), search,
+    fill(view, h("h1", {}, "Users"), search,
       table(`${users.value.length} users`, ["Name", "User principal name", "Roles", "Phones"], rows, { id: "users" }));
     search.focus();
   },
 
   async user(view, key) {
     const [user, phones] = await Promise.all([api.get("/users/" + encodeURIComponent(key)), api.get("/phones" + query({ user: key }))]);
-    view.replaceChildren(
+    fill(view, 
       h("p", {}, h("a", { href: "#/users" }, "← Users")),
       h("h1", {}, user.displayName || user.userPrincipalName),
       h("dl", {}, h("dt", {}, "User principal name"), h("dd", {}, user.userPrincipalName),
@@ -127,7 +127,7 @@ const views = {
       }
       try { await api.call("PUT", "/throttling", body); say("Throttling saved."); app.render(); } catch (error) { say(error.message, true); }
     });
-    view.replaceChildren(h("h1", {}, "Faults and throttling"),
+    fill(view, h("h1", {}, "Faults and throttling"),
       table(`${faults.value.length} fault rules, applied in order`, ["Method", "Path", "User", "Answer", "Delay", "Left", ""],
         faults.value.map(describe), { id: "faults" }),
       h("div", { class: "columns" }, form, throttle));
@@ -148,16 +148,18 @@ const views = {
       try { await api.call("POST", "/snapshots", { name }); say(`Snapshot ${name} taken.`); app.render(); } catch (error) { say(error.message, true); }
     });
     const reset = h("button", { type: "button", class: "danger", id: "reset", onclick: async () => {
-      if (!await confirmAction("Reset the tenant? Users, groups, phones, applications and the journal are deleted.", "Reset")) return;
+      if (!await confirmAction("Reset the tenant? Users, groups, phones, applications and the journal are deleted, and every token stops working.", "Reset")) return;
       try { await api.call("POST", "/reset", {}); say("The tenant was reset."); app.render(); } catch (error) { say(error.message, true); }
     } }, "Reset the tenant…");
-    view.replaceChildren(h("h1", {}, "Snapshots and reset"), take,
+    fill(view, h("h1", {}, "Snapshots and reset"), take,
       table(`${list.value.length} snapshots`, ["Name", "Taken", "Size", "", ""], list.value.map((snapshot) => [
         snapshot.name, snapshot.createdDateTime, `${Math.round(snapshot.size / 1024)} KiB`,
         act("Restore", `Restore the snapshot ${snapshot.name}? The tenant's current state is replaced.`, "POST",
           "/snapshots/" + encodeURIComponent(snapshot.name) + "/restore", `Snapshot ${snapshot.name} restored.`),
         act("Delete", `Delete the snapshot ${snapshot.name}?`, "DELETE", "/snapshots/" + encodeURIComponent(snapshot.name), `Snapshot ${snapshot.name} deleted.`),
       ]), { id: "snapshots" }),
-      h("h2", {}, "Reset"), h("p", {}, "Deletes everything the tenant holds; its signing key is kept only by the admin API's ", h("code", {}, "keep"), " option."), reset);
+      h("h2", {}, "Reset"),
+      h("p", {}, "Puts the tenant back as new: users, groups, phones, applications, the SMS policy and the journal go, and a new signing key makes every token issued so far stop working. The tenant id and the admin key stay. (The admin API's ", h("code", {}, "keep"), " option keeps some of these.)"),
+      reset);
   },
 };
