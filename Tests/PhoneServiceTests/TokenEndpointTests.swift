@@ -222,6 +222,15 @@ import Testing
         #expect(response.errorCodes == [90002])
     }
 
+    /// The body limit used to answer Graph's envelope here, before any handler ran.
+    @Test func aBodyOverTheLimitIsRefusedInEntrasShape() throws {
+        let padding = String(repeating: "x", count: 64 * 1024)
+        let response = try fixture.token(fixture.clientCredentials + [("padding", padding)])
+        #expect(response.status == 413, "\(response.text)")
+        #expect(response.object["error"] as? String == "invalid_request", "\(response.text)")
+        #expect(response.errorCodes == [900_144], "\(response.text)")
+    }
+
     @Test func aGETOnTheTokenEndpointIsRefusedInEntrasShape() throws {
         let response = try fixture.get("/\(fixture.tenantID)/oauth2/v2.0/token")
         #expect(response.status == 400)

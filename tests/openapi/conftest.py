@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sdk"))
 
 from build_document import DOCUMENT, EXAMPLE_UPN, EXAMPLE_USER_ID  # noqa: E402
 from service import ADMIN_SCOPES, PhoneService  # noqa: E402
+from wire import Conformance  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +36,9 @@ def service(tmp_path_factory):
 @pytest.fixture(scope="session")
 def admin_token(service) -> str:
     return service.delegated_token("admin@contoso.com", ADMIN_SCOPES)
+
+
+@pytest.fixture(scope="session")
+def conformance(document) -> Conformance:
+    """Checks answers against the document and records which operations and statuses were seen."""
+    return Conformance(document)

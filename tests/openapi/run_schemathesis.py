@@ -1,18 +1,21 @@
 """Fuzzes the running service from docs/openapi.yaml with schemathesis, for a bounded time.
 
 Starts phone-service on a fresh database (port 0) with the users the document's examples name,
-their phones and an enabled SMS policy, then runs `schemathesis run` with an admin's token and
-the settings in schemathesis.toml beside this file (deterministic generation, a fixed number of
-cases per operation), checking: no 5xx, every status and content type documented, every body
-valid against the document. Afterwards the service must stop cleanly on SIGTERM and have logged
-no 5xx. Exit status: schemathesis's, or 1 if the service misbehaved or the run took longer than
-TIME_LIMIT seconds.
+their phones and an enabled SMS policy, and for sign-in an app with a secret, a public app and a
+user with a password, then runs `schemathesis run` with an admin's token and the settings in
+schemathesis.toml beside this file (deterministic generation, a fixed number of cases per
+operation) plus the dictionaries only this run knows (the tenant id, the client ids, the
+secret), checking: no 5xx, every status and content type documented, every body valid against
+the document (on sign-in paths: Entra's error body, never Graph's). Afterwards the service must
+stop cleanly on SIGTERM and have logged no 5xx. Exit status: schemathesis's, or 1 if the service
+misbehaved or the run took longer than TIME_LIMIT seconds.
 
     .venv/bin/python tests/openapi/run_schemathesis.py [extra schemathesis options]
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -28,6 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sdk"))
 from build_document import DOCUMENT, EXAMPLE_UPN, EXAMPLE_USER_ID  # noqa: E402
 from service import ADMIN_SCOPES, PhoneService, request  # noqa: E402
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+# The sign-in user of schemathesis.toml's dictionaries, and the redirect URI of the public app.
+SIGN_IN_USER, SIGN_IN_PASSWORD = "dana@contoso.com", "correct horse battery staple"
+REDIRECT_URI = "http://localhost/callback"
 # A guard, not the budget: the run is bounded by its number of cases (about a minute here).
 TIME_LIMIT = int(os.environ.get("SCHEMATHESIS_TIME_LIMIT", "240"))
 
@@ -57,10 +63,12 @@ def main() -> int:
             service.add_user(f"{name}@contoso.com")
         service.set_sms_policy("enabled", "all_users")
         token = service.delegated_token("admin@contoso.com", ADMIN_SCOPES, expires=3600)
+        config = Path(folder) / "schemathesis.toml"
+        config.write_text(CONFIG.read_text() + sign_in_dictionaries(service, service.token_claims(token)["tid"]))
         service.start()
         started = time.monotonic()
         command = [
-            str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG), "run", str(DOCUMENT),
+            str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(config), "run", str(DOCUMENT),
             "--url", f"http://{service.address}",
             "--header", f"Authorization: Bearer {token}",
             "--workers", "1",
@@ -91,6 +99,24 @@ def main() -> int:
         failed = int(m.group(1)) if (m := re.search(r"(\d+) failed", report)) else 0
         print(f"schemathesis: {passed} passed, {max(failed, 1) if status else failed} failed")
         return status
+
+
+def sign_in_dictionaries(service: PhoneService, tenant_id: str) -> str:
+    """Registers what sign-in needs and returns the dictionaries schemathesis.toml's [parameters]
+    name for it, which only this run knows: the tenant id, the client ids, the secret."""
+    app = service.cli("app", "add", "Fuzzed confidential app",
+                      "--application-permission", "UserAuthenticationMethod.Read.All",
+                      "--delegated-permission", "UserAuthenticationMethod.ReadWrite", "--redirect-uri", REDIRECT_URI)
+    public = service.cli("app", "add", "Fuzzed public app", "--public-client", "--redirect-uri", REDIRECT_URI,
+                         "--delegated-permission", "UserAuthenticationMethod.ReadWrite")
+    secret = service.cli("app", "secret", "add", app)
+    service.cli("user", "add", SIGN_IN_USER, "--password", SIGN_IN_PASSWORD)
+
+    def dictionary(name: str, values: list[str]) -> str:
+        return f"\n[dictionaries.{name}]\nvalues = [{', '.join(json.dumps(v) for v in values)}]\n"
+
+    return (dictionary("tenants", [tenant_id, tenant_id.upper(), "common", "organizations", "contoso.com"])
+            + dictionary("clients", [app, public]) + dictionary("secrets", [secret]))
 
 
 def run(command: list[str], folder: str) -> tuple[int, str]:

@@ -86,10 +86,15 @@ final class RequestPipeline: Sendable {
         }
     }
 
-    /// The answer to a body over `limit` bytes, in Graph's envelope.
+    /// The answer to a body over `limit` bytes: in Graph's envelope, or Entra's on a sign-in path.
     func tooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
         let family = RouteFamily(request.target)
         let record = Record(request: request, journaled: family.isJournaled && store.keepsJournal)
+        if family == .identity {
+            let answer = EntraError(.bodyTooLarge(limit: limit)).response(
+                record.response, base: IdentityURLs.base(for: request))
+            return finish(.success(answer), record, journaled: false)
+        }
         return finish(.failure(.bodyTooLarge(limit: limit)), record, journaled: false)
     }
 
