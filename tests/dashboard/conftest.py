@@ -7,7 +7,6 @@ them to docs/images."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import urllib.error
@@ -18,9 +17,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sdk"))
 
-from service import REPO, PhoneService  # noqa: E402
+from service import PhoneService  # noqa: E402
 
-SCREENSHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOTS", REPO / ".build" / "dashboard-screenshots"))
+from dashboard_support import SCREENSHOTS, wait_for  # noqa: E402
+
 
 
 class Admin:
@@ -119,25 +119,3 @@ def page(browser, service, admin):
     browser.find_element(By.CSS_SELECTOR, "#sign-in-form button[type=submit]").click()
     wait_for(browser, lambda d: d.find_element(By.ID, "user-count"))
     return browser
-
-
-def wait_for(driver, condition, timeout: float = 10):
-    """The condition's first truthy value, polled until `timeout` (Selenium's WebDriverWait)."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.1,
-                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
-
-
-def screenshot(driver, name: str) -> Path:
-    path = SCREENSHOTS / f"dashboard-{name}.png"
-    driver.save_screenshot(str(path))
-    return path
-
-
-def go(driver, service, fragment: str) -> None:
-    """Opens the dashboard page `fragment` (such as "#/users") afresh: a reload, since going to the
-    URL the tab shows already, or to another fragment of it, would not load it again."""
-    driver.get(service.url("/_admin/ui/" + fragment))
-    driver.refresh()

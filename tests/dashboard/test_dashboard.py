@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from conftest import go, screenshot, wait_for
+from dashboard_support import go, screenshot, wait_for
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
