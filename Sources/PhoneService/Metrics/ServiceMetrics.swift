@@ -6,7 +6,9 @@ import Synchronization
 /// The service's metrics, kept with swift-metrics in a Prometheus registry of the application's own
 /// (no global bootstrap: tests run several applications in one process). Counters and histograms
 /// move as things happen; gauges of state (requests in flight, the writer's queue, the journal's
-/// buffer, tenants) are read when scraped, so the hot path pays nothing for them.
+/// buffer, tenants) are read when scraped, so the hot path pays nothing for them. One per process:
+/// several route tables and stores (tenants) can report to it, and series with the same labels add
+/// up (the registry hands out the same counter for the same name and labels).
 final class ServiceMetrics: Sendable {
     /// Metric names; labels stay bounded: route templates and methods the table knows, statuses.
     enum Name {
@@ -43,8 +45,13 @@ final class ServiceMetrics: Sendable {
     private let tenants: Metrics.Gauge
     private let openDatabases: Metrics.Gauge
     /// The sources read at scrape time: servers' requests in flight, the store, the tenancy.
-    private let sampled = Mutex<(inFlight: [@Sendable () -> Int], store: PhoneStore?, tenancy: Tenancy)>(
-        ([], nil, { (1, 1) }))
+    private let sampled = Mutex<(inFlight: [@Sendable () -> Int], stores: [WeakStore], tenancy: Tenancy)>(
+        ([], [], { (1, 1) }))
+
+    /// A store watched until it closes (a multi-tenant service closes idle tenants' stores).
+    private struct WeakStore: Sendable {
+        weak var store: PhoneStore?
+    }
     /// Request metrics of paths no route matched, or methods a route does not have, by method.
     private let unmatched = Mutex<[String: RouteMetrics]>([:])
 
@@ -93,10 +100,20 @@ final class ServiceMetrics: Sendable {
     /// Reads `count` (a server's requests in flight) at every scrape.
     func countInFlight(_ count: @escaping @Sendable () -> Int) { sampled.withLock { $0.inFlight.append(count) } }
 
-    /// Observes `store`'s writer and samples its queue and journal buffer at every scrape.
+    /// Gives every endpoint of `routes` its request metrics (once, when the table is built), so a
+    /// request only follows a reference.
+    func attach(to routes: inout RouteTable<Endpoint>) {
+        routes.updateHandlers { pattern, method, endpoint in endpoint.metrics = route(pattern, method: method) }
+    }
+
+    /// Observes `store`'s writer and adds its queue and journal buffer to the gauges at every
+    /// scrape, for as long as it is open.
     func watch(_ store: PhoneStore) {
         store.observe(self.store)
-        sampled.withLock { $0.store = store }
+        sampled.withLock { sampled in
+            sampled.stores.removeAll { $0.store == nil }
+            sampled.stores.append(WeakStore(store: store))
+        }
     }
 
     /// Where the tenants and open databases gauges come from (one tenant, one database by default).
@@ -104,12 +121,10 @@ final class ServiceMetrics: Sendable {
 
     /// The Prometheus text exposition (version 0.0.4), gauges sampled now.
     func exposition() -> [UInt8] {
-        let (counts, store, tenancy) = sampled.withLock { ($0.inFlight, $0.store, $0.tenancy) }
+        let (counts, stores, tenancy) = sampled.withLock { ($0.inFlight, $0.stores.compactMap(\.store), $0.tenancy) }
         inFlight.record(counts.reduce(0) { $0 + $1() })
-        if let store {
-            writerQueue.record(store.writerQueueDepth)
-            journalBuffered.record(store.bufferedJournalRows)
-        }
+        writerQueue.record(stores.reduce(0) { $0 + $1.writerQueueDepth })
+        journalBuffered.record(stores.reduce(0) { $0 + $1.bufferedJournalRows })
         let held = tenancy()
         tenants.record(held.tenants)
         openDatabases.record(held.databases)
