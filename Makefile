@@ -9,6 +9,8 @@ CONFIG ?= debug
 BIN = .build/$(CONFIG)/phone-service
 DEB_PACKAGES = libmicrohttpd-dev libgnutls28-dev libsqlite3-dev sqlite3 curl openssl pkg-config
 BENCH_PACKAGES = wrk gcc libc6-dev
+# The browser the dashboard's tests drive (tests/dashboard), headless.
+BROWSER_PACKAGES = chromium chromium-driver
 LISTEN ?= 127.0.0.1:8080
 TLS_LISTEN ?= 127.0.0.1:8443
 DEMO_DB ?= demo/phone-service.db
@@ -24,6 +26,7 @@ SANITIZER_ENV = SWIFT_BACKTRACE=enable=no
 
 .PHONY: deps build release run test test-python test-systemd openapi schema lint format clean install install-files
 .PHONY: uninstall bench
+.PHONY: test-dashboard browser-deps dashboard-screenshots
 .PHONY: fuzz fuzz-build check-memory
 
 # Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
@@ -55,12 +58,13 @@ release:
 run: build
 	DB=$(DEMO_DB) LISTEN=$(LISTEN) TLS_LISTEN=$(TLS_LISTEN) BIN=$(BIN) scripts/demo.sh
 
-## test: format lint, warnings-as-errors build, every test suite, the Python and systemd tests, a
+## test: format lint, warnings-as-errors build, every test suite, the Python, dashboard and systemd tests, a
 ## bounded fuzz run, and the test suites again under AddressSanitizer and LeakSanitizer.
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) test-python
+	$(MAKE) test-dashboard
 	$(MAKE) test-systemd
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory check-memory
@@ -83,6 +87,23 @@ $(VENV)/.requirements: $(PYTHON_REQUIREMENTS)
 test-python: build $(VENV)/.requirements
 	$(VENV)/bin/python -m pytest -p no:cacheprovider tests/sdk tests/openapi tests/example tests/identity
 	$(VENV)/bin/python tests/openapi/run_schemathesis.py
+
+## test-dashboard: the dashboard in headless Chromium (Selenium) and the Prometheus metrics, against
+## a running service (tests/dashboard). Screenshots land in .build/dashboard-screenshots.
+test-dashboard: build browser-deps $(VENV)/.requirements
+	$(VENV)/bin/python -m pytest -p no:cacheprovider tests/dashboard
+
+browser-deps:
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## dashboard-screenshots: run the dashboard's tests, then copy their screenshots to docs/images.
+dashboard-screenshots: test-dashboard
+	cp .build/dashboard-screenshots/dashboard-*.png docs/images/
 
 ## openapi: rewrite docs/openapi.yaml from tests/openapi/build_document.py.
 openapi: $(VENV)/.requirements

@@ -13,16 +13,21 @@ final class Application: Sendable {
     var faults: FaultPlan { controls.faults }
     var throttle: Throttle { controls.throttle }
     var retries: RetryTracker { controls.retries }
+    /// Prometheus metrics, served at `GET /metrics` (and on `--metrics-listen`).
+    let metrics: ServiceMetrics
 
     /// `snapshots`: where the admin API keeps named snapshots; next to the database by default.
     /// `requestLog`: where the line per request goes; through `logger` by default. `faults`: the
     /// fault plan (tests give it a clock of their own). `certificateAuthorityPEM`: the tenant CA's
     /// certificate, which the admin API hands out (nil when HTTPS uses the operator's certificate).
+    /// `metrics`: where requests and the store are measured; one per process when several share it.
     init(
         store: PhoneStore, logger: Logger, requestLog: RequestLog? = nil, snapshots: String? = nil,
-        faults: FaultPlan = FaultPlan(), certificateAuthorityPEM: String? = nil
+        faults: FaultPlan = FaultPlan(), certificateAuthorityPEM: String? = nil,
+        metrics: ServiceMetrics = ServiceMetrics()
     ) {
         self.store = store
+        self.metrics = metrics
         let controls = TestControls(faults: faults, throttle: Throttle(), retries: RetryTracker())
         self.controls = controls
         var routes = RouteTable<Endpoint>()
@@ -39,11 +44,16 @@ final class Application: Sendable {
             certificateAuthorityPEM: certificateAuthorityPEM, deviceCodes: deviceCodes
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
+        MetricsHandler(metrics: metrics).register(in: &routes)
+        DashboardHandler().register(in: &routes)
+        PhoneStatesHandler(store: store).register(in: &routes)
+        metrics.attach(to: &routes)
+        metrics.watch(store)
         IdentityHandler(store: store, deviceCodes: deviceCodes, authorizationCodes: AuthorizationCodes()).register(
             in: &routes)
         pipeline = RequestPipeline(
             routes: routes, store: store, controls: controls, logger: logger,
-            requestLog: requestLog ?? RequestLog(sink: .logger(logger)))
+            requestLog: requestLog ?? RequestLog(sink: .logger(logger)), metrics: metrics)
     }
 
     /// Answers `request` through `respond` (see `RequestPipeline.handle`).

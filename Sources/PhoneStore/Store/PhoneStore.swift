@@ -21,6 +21,7 @@ public final class PhoneStore: @unchecked Sendable {
     private let readers: ConnectionPool
     /// The request journal's settings and its buffer of entries waiting to be written.
     let journal: RequestJournal
+    private let observation = StoreObservation()
 
     /// Opens (creating when missing) the database at `path`, migrates it and creates the tenant on
     /// first use. `journal`: whether and how much of the request journal to keep.
@@ -40,7 +41,8 @@ public final class PhoneStore: @unchecked Sendable {
             try migrator.migrate(writer)
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer))
             self.schemaVersion = migrator.latestVersion
-            self.committer = try GroupCommitter(writer: writer, syncsLog: durability == .full)
+            self.committer = try GroupCommitter(
+                writer: writer, syncsLog: durability == .full, observation: observation)
         } catch {
             throw StoreError(error)
         }
@@ -51,6 +53,15 @@ public final class PhoneStore: @unchecked Sendable {
         }
         committer.start()
     }
+
+    /// Tells `observer` of every commit and log flush from now on (nil: no one).
+    public func observe(_ observer: (any StoreObserver)?) { observation.set(observer) }
+
+    /// Writes queued for the writer, not yet taken into a transaction (for metrics).
+    public var writerQueueDepth: Int { committer.queueDepth }
+
+    /// Journal rows answered but still buffered in memory (for metrics).
+    public var bufferedJournalRows: Int { journal.bufferedCount }
 
     deinit {
         // Buffered journal entries go in before the writer stops (it runs what is queued).
