@@ -45,6 +45,14 @@ let package = Package(
             dependencies: ["EmbedMigrations"],
             path: "Plugins/EmbedMigrationsPlugin"
         ),
+        // Embeds the version from debian/changelog (BuildInfo.version), the one place it is written.
+        .executableTarget(name: "EmbedVersion", path: "Sources/EmbedVersion"),
+        .plugin(
+            name: "EmbedVersionPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedVersion"],
+            path: "Plugins/EmbedVersionPlugin"
+        ),
         .target(
             name: "PhoneStore",
             dependencies: ["CSQLite"],
@@ -67,7 +75,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Sources/PhoneService",
-            swiftSettings: strict + fuzzed
+            swiftSettings: strict + fuzzed,
+            plugins: ["EmbedVersionPlugin"]
         ),
         .executableTarget(
             name: "phone-service",
