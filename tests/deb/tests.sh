@@ -128,14 +128,51 @@ test_security() {
 }
 run_test "security: systemd-analyze security keeps its rating" test_security
 
+# Load during the upgrade: tests/systemd's load.py in the root's network (plain HTTP through the
+# socket unit), creating a phone for each of users load-1... (inserted in one transaction, as
+# tests/systemd does), then its records.py checks that every 201 is in the database.
+SYSTEMD_TESTS=$(cd "$HERE/../systemd" && pwd)
+HOST_DB=$ROOT/var/lib/private/phone-service/phone-service.db
+acked() { cut -d' ' -f1 "$WORK/load.progress" 2>/dev/null || echo 0; }
+acked_at_least() { [ "$(acked)" -ge "$1" ]; }
+start_load() {
+    sdx sqlite3 "$DB" "PRAGMA busy_timeout = 10000;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
+        INSERT INTO user (id, user_principal_name, display_name, created_at)
+        SELECT printf('%08x-0000-4000-8000-%012x', i, i), 'load-' || i || '@contoso.com', 'load ' || i,
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM n;" >/dev/null
+    timeout 150 nsenter -t "$SD" -n -- python3 "$SYSTEMD_TESTS/load.py" --port 8080 --token-file "$WORK/token" \
+        --first 1 --count 50000 --threads 4 --out "$WORK/load.out" --progress "$WORK/load.progress" \
+        --stop-file "$WORK/load.stop" --seconds 120 &
+    echo $! >"$WORK/load.pid"
+}
+stop_load() {
+    touch "$WORK/load.stop"
+    wait "$(cat "$WORK/load.pid")" || true
+    log "load: $(acked) acknowledged, $(cut -d' ' -f2 "$WORK/load.progress") failed (refused or reset)"
+}
+all_acked_present() {
+    local report
+    report=$(python3 "$SYSTEMD_TESTS/records.py" acked "$HOST_DB" "$WORK/load.out") || { log "$report"; return 1; }
+    log "$report"
+}
+
 test_upgrade() {
     # An operator's edit of the conffile, which the upgrade must keep.
     sdx sh -c 'printf "# set by tests/deb\nPHONE_SERVICE_DRAIN_TIMEOUT=9\n" >>/etc/default/phone-service'
     local before_id before_starts
     before_id=$(prop phone-service.service InvocationID)
     before_starts=$(started_count)
+    start_load
+    check "creates are being acknowledged" poll 30 acked_at_least 30
+    local before_upgrade
+    before_upgrade=$(acked)
     sdx env DEBIAN_FRONTEND=noninteractive apt-get install -y "/root/debs/phone-service_${NEW_VERSION}.deb" \
-        >"$WORK/upgrade.log" 2>&1 || { cat "$WORK/upgrade.log"; return 1; }
+        >"$WORK/upgrade.log" 2>&1 || { stop_load; cat "$WORK/upgrade.log"; return 1; }
+    check "creates are acknowledged again after the upgrade" poll 30 acked_at_least $((before_upgrade + 30))
+    stop_load
+    check "the load ran through the upgrade (users left over)" not acked_at_least 50000
+    check "every phone acknowledged during the upgrade is in the database" all_acked_present
     check "upgraded to $NEW_VERSION" equals "$(installed phone-service)" "installed $NEW_VERSION"
     check "the service is active" active phone-service.service
     check "it is a new invocation" differs "$(prop phone-service.service InvocationID)" "$before_id"
@@ -147,7 +184,7 @@ test_upgrade() {
     check "/healthz over HTTPS after the upgrade: 200" equals "$(https_status /healthz)" 200
     check "the phone made before the upgrade is there" grep -q '+1 2065555555' <<<"$(phones_of_alice)"
 }
-run_test "upgrade: apt-get install of a newer build keeps the phone and the conffile" test_upgrade
+run_test "upgrade: apt-get install of a newer build under load keeps the phones and the conffile" test_upgrade
 
 test_remove() {
     sdx env DEBIAN_FRONTEND=noninteractive apt-get remove -y phone-service >"$WORK/remove.log" 2>&1 ||
