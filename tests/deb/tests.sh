@@ -202,6 +202,17 @@ test_remove() {
 }
 run_test "remove: the service stops, the data stays" test_remove
 
+test_reinstall() {
+    sdx env DEBIAN_FRONTEND=noninteractive apt-get install -y "/root/debs/phone-service_${NEW_VERSION}.deb" \
+        >"$WORK/reinstall.log" 2>&1 || { cat "$WORK/reinstall.log"; return 1; }
+    check "the service is active again" active phone-service.service
+    check "with the same CA" equals "$(sdx phone-service tls ca-cert --db "$DB")" "$(cat "$WORK/ca.pem")"
+    check "and the same tenant: the phone is there" grep -q '+1 2065555555' <<<"$(phones_of_alice)"
+    sdx env DEBIAN_FRONTEND=noninteractive apt-get remove -y phone-service >"$WORK/remove.log" 2>&1 ||
+        { cat "$WORK/remove.log"; return 1; }
+}
+run_test "reinstall: installing again after remove finds the same tenant" test_reinstall
+
 test_purge() {
     sdx env DEBIAN_FRONTEND=noninteractive apt-get purge -y phone-service >"$WORK/purge.log" 2>&1 ||
         { cat "$WORK/purge.log"; return 1; }
