@@ -23,7 +23,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TIME_LIMIT=${PHONE_SERVICE_DEB_TEST_TIMEOUT:-900}
 
-[ $# = 1 ] && [ -f "$1" ] || { echo "usage: tests/deb/run.sh PACKAGE.deb" >&2; exit 2; }
+if [ $# != 1 ] || [ ! -f "$1" ]; then
+    echo "usage: tests/deb/run.sh PACKAGE.deb" >&2
+    exit 2
+fi
 DEB=$(readlink -f "$1")
 if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then exec sudo -n -E "$0" "$@"; fi

@@ -1,7 +1,7 @@
 # The tests of tests/deb/run.sh, sourced by it once the root has booted (sdx, net, sctl, prop, poll,
 # log, WORK, ROOT, VERSION, NEW_VERSION are its). Each test runs in a subshell with `set -e`; the
 # first failed check ends it. A failed test does not stop the next ones.
-# shellcheck shell=bash disable=SC2317
+# shellcheck shell=bash disable=SC2317,SC2016 # single quotes: expanded by dpkg-query and the root's sh
 
 check() {
     local description=$1
