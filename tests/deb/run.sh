@@ -58,7 +58,11 @@ cleanup() {
     local status=$?
     trap - EXIT INT TERM
     if [ -n "$SD" ] && kill -0 "$SD" 2>/dev/null; then kill -KILL "$SD" 2>/dev/null || true; fi
-    if [ -n "$UNSHARE" ]; then wait "$UNSHARE" 2>/dev/null || true; fi
+    # unshare --kill-child takes the root's systemd (and so the whole PID namespace) with it.
+    if [ -n "$UNSHARE" ]; then
+        kill "$UNSHARE" 2>/dev/null || true
+        wait "$UNSHARE" 2>/dev/null || true
+    fi
     rm -rf "$WORK"
     exit "$status"
 }
