@@ -66,7 +66,7 @@ test_install() {
     check "installed at $VERSION" equals "$(installed phone-service)" "installed $VERSION"
     local lib
     for lib in libmicrohttpd12 libsqlite3-0 libgnutls30; do
-        check "apt installed the dependency $lib" installed "$lib" >/dev/null
+        check "the dependency $lib is installed" installed "$lib" >/dev/null
     done
     check "postinst tells how to get the CA certificate" grep -q 'phone-service tls ca-cert --db' "$WORK/install.log"
     check "postinst tells how to get the admin key" grep -q 'phone-service admin-key --db' "$WORK/install.log"
