@@ -57,6 +57,8 @@ UNSHARE=""
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    # A load the upgrade test left running (it lives in the host's PID namespace).
+    if [ -e "$WORK/load.pid" ]; then kill "$(cat "$WORK/load.pid")" 2>/dev/null || true; fi
     if [ -n "$SD" ] && kill -0 "$SD" 2>/dev/null; then kill -KILL "$SD" 2>/dev/null || true; fi
     # unshare --kill-child takes the root's systemd (and so the whole PID namespace) with it.
     if [ -n "$UNSHARE" ]; then
