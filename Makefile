@@ -28,6 +28,7 @@ SANITIZER_ENV = SWIFT_BACKTRACE=enable=no
 .PHONY: uninstall bench
 .PHONY: test-dashboard browser-deps dashboard-screenshots
 .PHONY: fuzz fuzz-build check-memory
+.PHONY: deb test-deb
 
 # Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
 # /usr; with any other PREFIX, pass UNITDIR=/etc/systemd/system.
@@ -66,6 +67,7 @@ test: deps lint
 	$(MAKE) test-python
 	$(MAKE) test-dashboard
 	$(MAKE) test-systemd
+	$(MAKE) test-deb
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory check-memory
 
@@ -113,6 +115,33 @@ openapi: $(VENV)/.requirements
 ## test-systemd: the deployment tests under a private systemd (root; see tests/systemd/run.sh).
 test-systemd:
 	tests/systemd/run.sh
+
+## deb: the Debian package, $(DEB_DIR)/phone-service_VERSION_ARCH.deb, built with dpkg-buildpackage
+## (debian/; VERSION is debian/changelog's first entry). Needs Swift on this machine besides the
+## Build-Depends, which it installs; the Swift build is kept in .build-deb between runs.
+DEB_DIR ?= dist
+DEB_BUILD_PACKAGES = dpkg-dev debhelper lintian
+deb:
+	@command -v $(SWIFT) >/dev/null || { echo "make deb: needs Swift 6.3 ($(SWIFT)) on PATH" >&2; exit 1; }
+	@missing=$$(for p in $(DEB_BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ] || ! dpkg-checkbuilddeps >/dev/null 2>&1; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_BUILD_PACKAGES) \
+			&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get build-dep -y -qq ./; \
+	fi
+	mkdir -p $(DEB_DIR)
+	name=phone-service_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture); \
+	SWIFT=$(SWIFT) DEB_OUTPUT_DIR=$(CURDIR)/$(DEB_DIR) dpkg-buildpackage -us -uc -b \
+		--buildinfo-option=-u$(CURDIR)/$(DEB_DIR) --buildinfo-file=$(DEB_DIR)/$$name.buildinfo \
+		--changes-option=-u$(CURDIR)/$(DEB_DIR) --changes-file=$(DEB_DIR)/$$name.changes
+	@ls -l $(DEB_DIR)/phone-service_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
+
+## test-deb: lintian on the package (fails on an error or a warning), then tests/deb/run.sh installs,
+## upgrades, removes and purges it in a fresh Debian 12 root under its own systemd (root).
+test-deb: deb
+	deb=$(DEB_DIR)/phone-service_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb; \
+	lintian --fail-on error,warning "$$deb" && \
+	tests/deb/run.sh "$$deb"
 
 ## bench: release build, then bench/run.sh against the C reference (minutes; not part of test).
 ## Settings are environment variables (BENCH_SECONDS, BENCH_LONG, ...): see docs/benchmarks.md.
@@ -211,4 +240,4 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 clean:
-	rm -rf .build .build-fuzz .build-asan demo
+	rm -rf .build .build-fuzz .build-asan .build-deb dist demo

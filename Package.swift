@@ -55,6 +55,14 @@ let package = Package(
             dependencies: ["EmbedAssets"],
             path: "Plugins/EmbedDashboardPlugin"
         ),
+        // Embeds the version from debian/changelog (BuildInfo.version), the one place it is written.
+        .executableTarget(name: "EmbedVersion", path: "Sources/EmbedVersion"),
+        .plugin(
+            name: "EmbedVersionPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedVersion"],
+            path: "Plugins/EmbedVersionPlugin"
+        ),
         .target(
             name: "PhoneStore",
             dependencies: ["CSQLite"],
@@ -82,7 +90,7 @@ let package = Package(
             // The dashboard's HTML, CSS and JS: EmbedDashboardPlugin turns them into Swift source.
             exclude: ["Dashboard/Assets"],
             swiftSettings: strict + fuzzed,
-            plugins: ["EmbedDashboardPlugin"]
+            plugins: ["EmbedDashboardPlugin", "EmbedVersionPlugin"]
         ),
         .executableTarget(
             name: "phone-service",
