@@ -9,6 +9,8 @@ CONFIG ?= debug
 BIN = .build/$(CONFIG)/phone-service
 DEB_PACKAGES = libmicrohttpd-dev libgnutls28-dev libsqlite3-dev sqlite3 curl openssl pkg-config
 BENCH_PACKAGES = wrk gcc libc6-dev
+# The browser the dashboard's tests drive (tests/dashboard), headless.
+BROWSER_PACKAGES = chromium chromium-driver
 LISTEN ?= 127.0.0.1:8080
 TLS_LISTEN ?= 127.0.0.1:8443
 DEMO_DB ?= demo/phone-service.db
@@ -24,7 +26,9 @@ SANITIZER_ENV = SWIFT_BACKTRACE=enable=no
 
 .PHONY: deps build release run test test-python test-systemd openapi schema lint format clean install install-files
 .PHONY: uninstall bench
+.PHONY: test-dashboard browser-deps dashboard-screenshots
 .PHONY: fuzz fuzz-build check-memory
+.PHONY: deb test-deb
 
 # Install layout. systemd reads units from $(PREFIX)/lib/systemd/system for PREFIX /usr/local and
 # /usr; with any other PREFIX, pass UNITDIR=/etc/systemd/system.
@@ -55,13 +59,15 @@ release:
 run: build
 	DB=$(DEMO_DB) LISTEN=$(LISTEN) TLS_LISTEN=$(TLS_LISTEN) BIN=$(BIN) scripts/demo.sh
 
-## test: format lint, warnings-as-errors build, every test suite, the Python and systemd tests, a
+## test: format lint, warnings-as-errors build, every test suite, the Python, dashboard and systemd tests, a
 ## bounded fuzz run, and the test suites again under AddressSanitizer and LeakSanitizer.
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) test-python
+	$(MAKE) test-dashboard
 	$(MAKE) test-systemd
+	$(MAKE) test-deb
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory check-memory
 
@@ -84,6 +90,23 @@ test-python: build $(VENV)/.requirements
 	$(VENV)/bin/python -m pytest -p no:cacheprovider tests/sdk tests/openapi tests/example tests/identity
 	$(VENV)/bin/python tests/openapi/run_schemathesis.py
 
+## test-dashboard: the dashboard in headless Chromium (Selenium) and the Prometheus metrics, against
+## a running service (tests/dashboard). Screenshots land in .build/dashboard-screenshots.
+test-dashboard: build browser-deps $(VENV)/.requirements
+	$(VENV)/bin/python -m pytest -p no:cacheprovider tests/dashboard
+
+browser-deps:
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## dashboard-screenshots: run the dashboard's tests, then copy their screenshots to docs/images.
+dashboard-screenshots: test-dashboard
+	cp .build/dashboard-screenshots/dashboard-*.png docs/images/
+
 ## openapi: rewrite docs/openapi.yaml from tests/openapi/build_document.py.
 openapi: $(VENV)/.requirements
 	$(VENV)/bin/python tests/openapi/build_document.py > docs/openapi.yaml.tmp
@@ -92,6 +115,33 @@ openapi: $(VENV)/.requirements
 ## test-systemd: the deployment tests under a private systemd (root; see tests/systemd/run.sh).
 test-systemd:
 	tests/systemd/run.sh
+
+## deb: the Debian package, $(DEB_DIR)/phone-service_VERSION_ARCH.deb, built with dpkg-buildpackage
+## (debian/; VERSION is debian/changelog's first entry). Needs Swift on this machine besides the
+## Build-Depends, which it installs; the Swift build is kept in .build-deb between runs.
+DEB_DIR ?= dist
+DEB_BUILD_PACKAGES = dpkg-dev debhelper lintian
+deb:
+	@command -v $(SWIFT) >/dev/null || { echo "make deb: needs Swift 6.3 ($(SWIFT)) on PATH" >&2; exit 1; }
+	@missing=$$(for p in $(DEB_BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ] || ! dpkg-checkbuilddeps >/dev/null 2>&1; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_BUILD_PACKAGES) \
+			&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get build-dep -y -qq ./; \
+	fi
+	mkdir -p $(DEB_DIR)
+	name=phone-service_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture); \
+	SWIFT=$(SWIFT) DEB_OUTPUT_DIR=$(CURDIR)/$(DEB_DIR) dpkg-buildpackage -us -uc -b \
+		--buildinfo-option=-u$(CURDIR)/$(DEB_DIR) --buildinfo-file=$(DEB_DIR)/$$name.buildinfo \
+		--changes-option=-u$(CURDIR)/$(DEB_DIR) --changes-file=$(DEB_DIR)/$$name.changes
+	@ls -l $(DEB_DIR)/phone-service_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
+
+## test-deb: lintian on the package (fails on an error or a warning), then tests/deb/run.sh installs,
+## upgrades, removes and purges it in a fresh Debian 12 root under its own systemd (root).
+test-deb: deb
+	deb=$(DEB_DIR)/phone-service_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb; \
+	lintian --fail-on error,warning "$$deb" && \
+	tests/deb/run.sh "$$deb"
 
 ## bench: release build, then bench/run.sh against the C reference (minutes; not part of test).
 ## Settings are environment variables (BENCH_SECONDS, BENCH_LONG, ...): see docs/benchmarks.md.
@@ -190,4 +240,4 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 clean:
-	rm -rf .build .build-fuzz .build-asan demo
+	rm -rf .build .build-fuzz .build-asan .build-deb dist demo

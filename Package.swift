@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +47,22 @@ let package = Package(
             dependencies: ["EmbedMigrations"],
             path: "Plugins/EmbedMigrationsPlugin"
         ),
+        // Turns the dashboard's files into Swift source, so the binary serves them with nothing beside it.
+        .executableTarget(name: "EmbedAssets", path: "Sources/EmbedAssets"),
+        .plugin(
+            name: "EmbedDashboardPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedAssets"],
+            path: "Plugins/EmbedDashboardPlugin"
+        ),
+        // Embeds the version from debian/changelog (BuildInfo.version), the one place it is written.
+        .executableTarget(name: "EmbedVersion", path: "Sources/EmbedVersion"),
+        .plugin(
+            name: "EmbedVersionPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedVersion"],
+            path: "Plugins/EmbedVersionPlugin"
+        ),
         .target(
             name: "PhoneStore",
             dependencies: ["CSQLite"],
@@ -63,11 +81,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Sources/PhoneService",
-            swiftSettings: strict + fuzzed
+            // The dashboard's HTML, CSS and JS: EmbedDashboardPlugin turns them into Swift source.
+            exclude: ["Dashboard/Assets"],
+            swiftSettings: strict + fuzzed,
+            plugins: ["EmbedDashboardPlugin", "EmbedVersionPlugin"]
         ),
         .executableTarget(
             name: "phone-service",

@@ -54,6 +54,7 @@ export ALICE_TOKEN=$USER_TOKEN
 
 The admin API's key (set-up, reset, snapshots, journal, faults; never a Graph token):
 export ADMIN_KEY=$ADMIN_KEY
+The dashboard, signed in with that key: $BASE/_admin/ui/
 
 The demo app's credentials (a new secret each run; the app has UserAuthenticationMethod.ReadWrite.All):
 export CLIENT_ID=$APP_ID CLIENT_SECRET=$CLIENT_SECRET

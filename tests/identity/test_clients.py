@@ -298,7 +298,7 @@ def test_without_the_ca_azure_identity_does_not_connect(https_base, tenant_id, a
 def test_the_docs_name_these_settings():
     from pathlib import Path
     docs = (Path(__file__).resolve().parents[2] / "docs" / "sign-in.md").read_text()
-    section = docs[docs.index("## Client settings"):docs.index("## Not done yet")]
+    section = docs[docs.index("## Client settings"):docs.index("## The OpenAPI document")]
     for setting in ('authority="https://HOST:PORT"', 'authority="https://HOST:PORT/{tenant}"',
                     "disable_instance_discovery=True", "instance_discovery=False", "allowed_hosts=[HOST]",
                     'base_url = "https://HOST:PORT/v1.0"', "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",

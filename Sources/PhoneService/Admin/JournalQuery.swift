@@ -1,11 +1,12 @@
 import Foundation
 import PhoneStore
 
-/// `GET /_admin/journal?user=&method=&path=&status=&since=&top=&skipToken=`: the request journal,
-/// newest first, a page at a time, with `@odata.nextLink` while more rows match. A filter that
-/// does not parse is a 400 that names it.
+/// `GET /_admin/journal?user=&app=&method=&path=&status=&since=&afterId=&top=&skipToken=`: the request
+/// journal, newest first, a page at a time, with `@odata.nextLink` while more rows match. `afterId`
+/// keeps rows stored after that row (the dashboard's live timeline polls with its largest id). A
+/// filter that does not parse is a 400 that names it.
 struct JournalQuery: Equatable {
-    static let names = ["user", "method", "path", "status", "since", "top", "skipToken"]
+    static let names = ["user", "app", "method", "path", "status", "since", "afterId", "top", "skipToken"]
 
     var filter = JournalFilter()
     /// The filters as given (without `top` and `skipToken`), for the next page's link.
@@ -33,6 +34,9 @@ struct JournalQuery: Equatable {
         case "user":
             guard !value.isEmpty else { throw invalid("a user principal name or object id") }
             filter.user = value
+        case "app":
+            guard !value.isEmpty else { throw invalid("an application's app id") }
+            filter.app = value
         case "method":
             let method = value.uppercased()
             guard (1...32).contains(method.utf8.count), method.utf8.allSatisfy({ (65...90).contains($0) }) else {
@@ -52,6 +56,9 @@ struct JournalQuery: Equatable {
                 throw invalid("an ISO 8601 date and time such as '2026-11-21T10:00:00Z'")
             }
             filter.since = since
+        case "afterId":
+            guard let id = Int64(value), id >= 0 else { throw invalid("a journal row id (0 or more)") }
+            filter.storedAfter = id
         case "top":
             guard let top = Int(value), (1...JournalFilter.maximumTop).contains(top) else {
                 throw invalid("a number from 1 to \(JournalFilter.maximumTop)")

@@ -1,4 +1,6 @@
 /// What this build is, for `--version` and `/healthz`.
 enum BuildInfo {
-    static let version = "0.2.0"
+    /// The first version in debian/changelog, embedded at build time (Plugins/EmbedVersionPlugin):
+    /// the one place a release's version is written, so the binary and its package agree.
+    static let version = EmbeddedVersion.version
 }

@@ -11,6 +11,8 @@ struct Record: Sendable {
     /// Arrival time for the journal; not even read when the request is not journaled.
     let arrived: String
     var principal: Principal?
+    /// Where the request is counted; nil until routed (`ServiceMetrics.fallback` then).
+    var metrics: RouteMetrics?
 
     init(request: HTTPRequest, journaled: Bool) {
         self.request = request
@@ -19,7 +21,8 @@ struct Record: Sendable {
         self.arrived = journaled ? Timestamp.nowWithMilliseconds() : ""
     }
 
-    var elapsedMicroseconds: UInt64 { (DispatchTime.now().uptimeNanoseconds - started) / 1000 }
+    var elapsedMicroseconds: UInt64 { elapsedNanoseconds / 1000 }
+    var elapsedNanoseconds: UInt64 { DispatchTime.now().uptimeNanoseconds - started }
 
     /// The journal row for the request answered `status` (with `error` when it failed). Never the
     /// token, the query, a body or a number.

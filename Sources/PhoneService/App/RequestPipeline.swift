@@ -28,15 +28,20 @@ final class RequestPipeline: Sendable {
     let requestLog: RequestLog
     /// The key that opens this pipeline's admin routes: the tenant's admin key, or the operator key.
     let adminKey: @Sendable () -> String
+    let metrics: ServiceMetrics
 
     init(
         routes: RouteTable<Endpoint>, store: PhoneStore, controls: TestControls, logger: Logger, requestLog: RequestLog,
-        adminKey: (@Sendable () -> String)? = nil
+        metrics: ServiceMetrics = ServiceMetrics(), adminKey: (@Sendable () -> String)? = nil
     ) {
         self.adminKey = adminKey ?? { store.tenant.adminKey }
         self.routes = routes
         self.store = store
-        self.verifier = TokenVerifier(store: store)
+        var verifier = TokenVerifier(store: store)
+        let (hits, misses) = (metrics.tokenCacheHits, metrics.tokenCacheMisses)
+        verifier.onCacheLookup = { hit in (hit ? hits : misses).increment() }
+        self.verifier = verifier
+        self.metrics = metrics
         self.controls = controls
         self.logger = logger
         self.requestLog = requestLog
@@ -112,8 +117,13 @@ final class RequestPipeline: Sendable {
         _ request: HTTPRequest, family: RouteFamily, authenticated: Bool, record: inout Record, delay: inout Int
     ) throws -> HandlerOutcome {
         try limitHeaders(request)
-        if family.authenticatesBeforeRouting && !authenticated { try authenticateAdmin(request) }
+        if family.authenticatesBeforeRouting && !authenticated {
+            try family == .metrics ? authenticateMetrics(request) : authenticateAdmin(request)
+        }
         let match = try route(request, family: family)
+        record.metrics =
+            match.handler(for: request.method)?.metrics
+            ?? metrics.fallback(route: match.pattern, method: request.method)
         if family == .graph {
             let caller = try verifier.principal(authorization: request.header("authorization"))
             record.principal = caller
@@ -147,6 +157,12 @@ final class RequestPipeline: Sendable {
         "The admin API needs the admin key as a bearer token ('phone-service admin-key' prints it).")
     static let wrongAdminKey = GraphError.unauthenticated("The admin key is not valid for this tenant.")
 
+    /// Who may read `GET /metrics`: the default tenant's admin key here; the operator key is
+    /// checked before (`TenantRoute`), and such requests come in `authenticated`.
+    private func authenticateMetrics(_ request: HTTPRequest) throws(GraphError) {
+        try authenticateAdmin(request)
+    }
+
     /// Refuses a request without this pipeline's admin key.
     private func authenticateAdmin(_ request: HTTPRequest) throws(GraphError) {
         guard let header = request.header("authorization"), let presented = TokenVerifier.bearerToken(header) else {
@@ -174,6 +190,7 @@ final class RequestPipeline: Sendable {
         if controls.retries.isEarly(retryKey) { response.facts.earlyRetry = true }
         let endpoint = match.handlers.first?.handler
         if endpoint?.throttled ?? true, let wait = controls.throttle.admit(appID: caller.appID) {
+            metrics.throttled.increment()
             controls.retries.note(retryKey, retryAfter: wait)
             noteTarget(endpoint, match, caller: caller, response: response)
             throw .tooManyRequests(retryAfter: wait)
@@ -181,6 +198,7 @@ final class RequestPipeline: Sendable {
         if let fault = controls.faults.take(
             method: request.method, path: request.target.decodedPath, userID: caller.userID, appID: caller.appID)
         {
+            metrics.faultsApplied.increment()
             delay = fault.delayMilliseconds ?? 0
             if let error = fault.error {
                 if let seconds = fault.retryAfterSeconds { controls.retries.note(retryKey, retryAfter: seconds) }
@@ -197,6 +215,7 @@ final class RequestPipeline: Sendable {
             let fault = controls.faults.take(
                 method: request.method, path: request.target.decodedPath, userID: nil, appID: "", signIn: true)
         else { return }
+        metrics.faultsApplied.increment()
         delay = fault.delayMilliseconds ?? 0
         if let error = fault.error { throw error }
     }
@@ -236,6 +255,8 @@ final class RequestPipeline: Sendable {
             if let cause = failure?.cause { metadata["cause"] = "\(cause)" }
             logger.error("request failed", metadata: metadata)
         }
+        (record.metrics ?? metrics.fallback(route: nil, method: record.request.method)).observe(
+            status: answer.status, nanoseconds: record.elapsedNanoseconds)
         requestLog.record(
             RequestLog.Fields(
                 method: record.request.method, path: record.request.path, status: answer.status,

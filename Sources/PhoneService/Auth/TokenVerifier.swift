@@ -17,6 +17,8 @@ struct TokenVerifier: Sendable {
     /// second, so unknown `kid`s cannot make every request a database read.
     let reloadTenant: (@Sendable () -> Tenant?)?
     let cache = TokenCache()
+    /// Told whether each token was found in the cache (true) or verified (false), for metrics.
+    var onCacheLookup: (@Sendable (_ hit: Bool) -> Void)?
 
     init(tenant: Tenant) {
         currentTenant = { tenant }
@@ -39,10 +41,12 @@ struct TokenVerifier: Sendable {
 
         let tenant = currentTenant()
         if let hit = cache.lookup(token), KeyRing.verifies(kid: hit.kid, tenant: tenant, now: now) {
+            onCacheLookup?(true)
             guard now < hit.expires + Self.clockSkew else { throw Self.lifetime }
             if let notBefore = hit.notBefore, now < notBefore - Self.clockSkew { throw Self.lifetime }
             return hit.principal
         }
+        onCacheLookup?(false)
         let verified: (header: JSONValue, claims: JSONValue)
         do {
             verified = try JWT.verifyRSA(token, algorithms: ["RS256"]) { header in

@@ -30,6 +30,10 @@ struct Serve: ParsableCommand {
     var drainTimeout: Double = 10
     @Option(help: "Directory for the admin API's named snapshots (default: the database path + '.snapshots').")
     var snapshots: String?
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: "Also serve GET /metrics, without credentials, on HOST:PORT (a private address for a scraper).")
+    var metricsListen: String?
     @Option(help: "Keep the request journal: on or off.") var journal: JournalSwitch = .on
     @Option(name: .customLong("journal-max-rows"), help: "The newest journal rows kept.")
     var journalMaxRows = JournalSettings.defaultMaximumRows
@@ -145,11 +149,16 @@ struct Serve: ParsableCommand {
                 certificateAuthorityPEM: authority?.certificatePEM, maximumOpenTenants: maxOpenTenants,
                 tenantExpiry: Double(tenantExpiry), tenantPool: tenantPool)
         }
-        let servers = sockets.map { socket in
+        var servers = sockets.map { socket in
             HTTPServer(
                 socket: socket.socket, limits: limits, tls: socket.tls ? https?.identity.tls : nil,
                 handler: { application.handle($0, respond: $1) }, tooLarge: application.tooLarge)
         }
+        // Weakly: the server holds the application (its handler), which holds the metrics.
+        for server in servers { application.metrics.countInFlight { [weak server] in server?.requestsInFlight ?? 0 } }
+        // Started, drained and stopped with the others; logged and announced apart.
+        let scrape = try metricsListen.map { try metricsServer($0, metrics: application.metrics) }
+        if let scrape { servers.append(scrape) }
         if let https {
             logger.notice(
                 "tls certificate",
@@ -173,6 +182,10 @@ struct Serve: ParsableCommand {
             }
         }
         for server in servers {
+            if server === scrape {
+                logger.notice("metrics listening", metadata: ["address": "\(server.socket.displayAddress)"])
+                continue
+            }
             logger.notice(
                 "listening",
                 metadata: [
@@ -181,7 +194,9 @@ struct Serve: ParsableCommand {
                     "schema": "\(store.schemaVersion)",
                 ])
         }
-        let addresses = servers.map { $0.tls == nil ? $0.socket.displayAddress : "https://" + $0.socket.displayAddress }
+        let addresses = servers.filter { $0 !== scrape }.map {
+            $0.tls == nil ? $0.socket.displayAddress : "https://" + $0.socket.displayAddress
+        }
         systemd.notify(
             "READY=1\nSTATUS=serving on \(addresses.joined(separator: " and ")), schema \(store.schemaVersion)")
         let watchdog = Watchdog(store: store, notifier: systemd, logger: logger)
@@ -230,6 +245,18 @@ struct Serve: ParsableCommand {
             sockets.append((socket: try cliStep { try ListenSocket.bind(address) }, tls: true))
         }
         return sockets
+    }
+
+    /// The `--metrics-listen` server: its own daemon with two threads, serving only `/metrics`.
+    private func metricsServer(_ address: String, metrics: ServiceMetrics) throws -> HTTPServer {
+        let socket = try cliStep { try ListenSocket.bind(address) }
+        var limits = HTTPServer.Limits()
+        limits.threads = 2
+        limits.maximumConnections = 64
+        let handler = MetricsHandler(metrics: metrics)
+        return HTTPServer(
+            socket: socket, limits: limits, handler: { request, respond in respond { handler.answerPlain(request) } },
+            tooLarge: { _, _ in HTTPResponse(status: 413) })
     }
 
     private var limits: HTTPServer.Limits {

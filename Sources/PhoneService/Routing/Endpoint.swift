@@ -6,6 +6,8 @@ struct Endpoint: Sendable {
     var addressesUser = false
     /// Throttling counts this request; a batch is counted by its inner requests instead.
     var throttled = true
+    /// This route's request metrics, attached once the table is built (`ServiceMetrics.route`).
+    var metrics: RouteMetrics?
     let handle: @Sendable (Call) throws -> HandlerOutcome
 
     init(

@@ -11,6 +11,11 @@ enum RouteFamily: Sendable {
     /// `/{tenant}/...`: sign-in as Entra ID answers it (discovery, keys, the token endpoint), for
     /// anyone; refusals in Entra's error shape. Told by the second segment, which no Graph path has.
     case identity
+    /// `/metrics`: Prometheus' scrape, opened by the admin key (the operator key, with tenants).
+    case metrics
+    /// `/_admin/ui/...`: the dashboard's pages, for anyone (they hold no data; they call the admin
+    /// API with the key the person signs in with).
+    case dashboard
 
     static let adminPrefix = "_admin"
     /// The second segments of sign-in paths (`/{tenant}/oauth2/...`, `/common/userrealm/...`).
@@ -19,8 +24,10 @@ enum RouteFamily: Sendable {
     init(_ target: RequestTarget) {
         let segments = target.segments
         switch segments.first {
-        case Self.adminPrefix: self = .admin
+        case Self.adminPrefix:
+            self = segments.count >= 2 && segments[1] == DashboardHandler.segment ? .dashboard : .admin
         case "healthz" where segments.count == 1: self = .health
+        case "metrics" where segments.count == 1: self = .metrics
         default:
             self = segments.count >= 2 && Self.identitySegments.contains(segments[1].lowercased()) ? .identity : .graph
         }
@@ -36,14 +43,14 @@ enum RouteFamily: Sendable {
 
     /// The admin API checks its key before it tells which paths exist; Graph refuses a path it
     /// does not know before it looks at the token, as Graph does.
-    var authenticatesBeforeRouting: Bool { self == .admin }
+    var authenticatesBeforeRouting: Bool { self == .admin || self == .metrics }
 
     /// The refusal of a path that matched no route.
     func error(_ miss: RouteTable<Endpoint>.Miss, method: String, target: RequestTarget) -> GraphError {
         switch self {
         case .identity:
             return GraphError.itemNotFound("No sign-in endpoint here.")
-        case .admin:
+        case .admin, .dashboard, .metrics:
             return GraphError.itemNotFound(
                 "No admin endpoint \(method) /\(target.segments.joined(separator: "/")); "
                     + "see the admin API in docs/testing-with-phone-service.md.")

@@ -77,6 +77,15 @@ struct RouteTable<Handler: Sendable>: Sendable {
         nodes[node].handlers.append((method, handler))
     }
 
+    /// Lets `update` change every handler, knowing its pattern (as written) and method.
+    mutating func updateHandlers(_ update: (_ pattern: String, _ method: String, inout Handler) -> Void) {
+        for node in nodes.indices {
+            for index in nodes[node].handlers.indices {
+                update(nodes[node].pattern, nodes[node].handlers[index].method, &nodes[node].handlers[index].handler)
+            }
+        }
+    }
+
     /// The routes of the pattern `segments` match (decoded segments, as `RequestTarget` has them).
     func match(_ segments: [String]) -> Result<Match, Miss> {
         var node = 0

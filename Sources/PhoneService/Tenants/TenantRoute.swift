@@ -6,11 +6,13 @@ import PhoneStore
 ///   it); a `tid` that names no tenant is refused as Graph refuses a token it cannot validate;
 /// - sign-in (`/{tenant}/...`): a tenant id in the path; domains, `common` and `organizations`
 ///   resolve in the default tenant;
-/// - anything else (probes, tokens without `tid`): the default tenant.
+/// - `/metrics`: the service's, opened by the default tenant's admin key or the operator key;
+/// - anything else (probes, the dashboard's pages, tokens without `tid`): the default tenant.
 enum TenantRoute {
     case tenant(TenantRuntime)
     case operatorRoutes
-    /// `/_admin/tenants/{id}/rest` with the operator key: tenant `id`'s `/_admin/rest`.
+    /// `/_admin/tenants/{id}/rest` with the operator key: tenant `id`'s `/_admin/rest` (and
+    /// `/metrics` with the operator key, as it was sent); the key was checked here.
     case forwarded(TenantRuntime, HTTPRequest)
     case refused(GraphError)
 
@@ -54,7 +56,14 @@ enum TenantRoute {
             } else {
                 self = .tenant(tenants.defaultTenant)
             }
-        case .health:
+        case .metrics:
+            // The scrape covers the whole service: the default tenant's admin key or the operator key.
+            if let bearer, RequestPipeline.keysMatch(bearer, tenants.operatorKey) {
+                self = .forwarded(tenants.defaultTenant, request)
+            } else {
+                self = .tenant(tenants.defaultTenant)
+            }
+        case .health, .dashboard:
             self = .tenant(tenants.defaultTenant)
         }
     }

@@ -10,9 +10,12 @@ final class TenantRuntime: Sendable {
     let state: TenantState
     let pipeline: RequestPipeline
 
+    /// `serviceRoutes`: routes only the default tenant's table has (the metrics scrape, the
+    /// dashboard's pages), added before the metrics attach to every endpoint.
     init(
         store: PhoneStore, state: TenantState, snapshots: String, logger: Logger, requestLog: RequestLog,
-        certificateAuthorityPEM: String?
+        certificateAuthorityPEM: String?, metrics: ServiceMetrics,
+        serviceRoutes: (inout RouteTable<Endpoint>) -> Void = { _ in }
     ) {
         self.store = store
         self.state = state
@@ -27,10 +30,15 @@ final class TenantRuntime: Sendable {
             certificateAuthorityPEM: certificateAuthorityPEM, deviceCodes: state.deviceCodes
         ).register(in: &routes)
         HealthHandler(store: store).register(in: &routes)
+        PhoneStatesHandler(store: store).register(in: &routes)
         IdentityHandler(store: store, deviceCodes: state.deviceCodes, authorizationCodes: state.authorizationCodes)
             .register(in: &routes)
+        serviceRoutes(&routes)
+        metrics.attach(to: &routes)
+        metrics.watch(store)
         pipeline = RequestPipeline(
-            routes: routes, store: store, controls: state.controls, logger: logger, requestLog: requestLog)
+            routes: routes, store: store, controls: state.controls, logger: logger, requestLog: requestLog,
+            metrics: metrics)
     }
 }
 

@@ -60,6 +60,8 @@ public struct JournalEntry: Sendable, Equatable {
 public struct JournalFilter: Sendable, Equatable {
     /// A user principal name or object id: rows where that user called or was addressed.
     public var user: String?
+    /// An application's app id: rows of requests made with that app's own (app-only) token.
+    public var app: String?
     /// The HTTP method, exactly (upper-case).
     public var method: String?
     /// The path as sent; `*` matches any run of characters (SQL GLOB, case-sensitive).
@@ -71,20 +73,25 @@ public struct JournalFilter: Sendable, Equatable {
     public var top: Int
     /// Continue after this row id (the last row of the previous page).
     public var after: Int64?
+    /// Only rows stored after the row with this id (ids grow as rows are stored, whenever they
+    /// arrived): what a live view polls with, passing the largest id it has.
+    public var storedAfter: Int64?
 
     public static let defaultTop = 100
     public static let maximumTop = 1000
 
     public init(
-        user: String? = nil, method: String? = nil, pathPattern: String? = nil, status: Int? = nil,
-        since: String? = nil, top: Int = defaultTop, after: Int64? = nil
+        user: String? = nil, app: String? = nil, method: String? = nil, pathPattern: String? = nil, status: Int? = nil,
+        since: String? = nil, top: Int = defaultTop, after: Int64? = nil, storedAfter: Int64? = nil
     ) {
         self.user = user
+        self.app = app
         self.method = method
         self.pathPattern = pathPattern
         self.status = status
         self.since = since
         self.top = top
         self.after = after
+        self.storedAfter = storedAfter
     }
 }

@@ -35,17 +35,24 @@ final class GroupCommitter: @unchecked Sendable {
     /// `syncsLog`: commit with `synchronous=NORMAL` and leave the WAL's fsync to the `LogSyncer`
     /// thread (durability `full`); ignored unless `writer` is in WAL mode. `flush` is how the syncer
     /// flushes the WAL (tests hold it back or make it fail).
-    init(writer: Database, syncsLog: Bool = false, flush: @escaping LogSyncer.Flush = LogSyncer.sync) throws {
+    /// Told of each commit (metrics); the syncer tells it of each flush.
+    private let observation: StoreObservation
+
+    init(
+        writer: Database, syncsLog: Bool = false, flush: @escaping LogSyncer.Flush = LogSyncer.sync,
+        observation: StoreObservation = StoreObservation()
+    ) throws {
         self.writer = writer
+        self.observation = observation
         if syncsLog, try writer.scalarText("PRAGMA journal_mode") == "wal", let log = try LogSyncer.openLog(of: writer)
         {
             try writer.execute("PRAGMA synchronous = NORMAL")
             // The unix VFS syncs a new WAL's directory on that file's first sync, and clears a flag
             // when it has: done here, on this thread, the syncer's syncs never touch that flag.
             try LogSyncer.sync(log)
-            syncer = LogSyncer(log: log, flush: flush)
+            syncer = LogSyncer(log: log, flush: flush, observation: observation)
         } else {
-            syncer = LogSyncer(log: nil, flush: flush)
+            syncer = LogSyncer(log: nil, flush: flush, observation: observation)
         }
     }
 
@@ -77,6 +84,9 @@ final class GroupCommitter: @unchecked Sendable {
         }
         if wait { closed.wait() }
     }
+
+    /// Jobs waiting for the writer.
+    var queueDepth: Int { condition.withLock { queue.count } }
 
     /// Queues `job`; a job submitted after `stop()` is answered `writerStopped` at once.
     func submit(_ job: WriterJob) {
@@ -119,6 +129,7 @@ final class GroupCommitter: @unchecked Sendable {
     private func runAlone(_ job: WriterJob, on writer: Database) {
         do throws(TransactionLost) {
             let ran = try job.run(writer) { true }
+            if ran.wrote { observation.observer?.committed(writes: 1) }
             syncer.submit([ran], needsFlush: ran.wrote)
         } catch {
             syncer.submit([Self.abandoned(job, error.error)], needsFlush: false)
@@ -172,6 +183,7 @@ final class GroupCommitter: @unchecked Sendable {
             try? writer.run("ROLLBACK")
             return fail(StoreError(error))
         }
+        observation.observer?.committed(writes: ran.count(where: \.wrote))
         syncer.submit(ran, needsFlush: true)
     }
 

@@ -38,10 +38,15 @@ final class LogSyncer: @unchecked Sendable {
     /// in WAL mode, until the syncer has stopped); nil when commits need no flush from here.
     private let log: UnsafeMutablePointer<sqlite3_file>?
     private let flush: Flush
+    private let observation: StoreObservation
 
-    init(log: UnsafeMutablePointer<sqlite3_file>?, flush: @escaping Flush = LogSyncer.sync) {
+    init(
+        log: UnsafeMutablePointer<sqlite3_file>?, flush: @escaping Flush = LogSyncer.sync,
+        observation: StoreObservation = StoreObservation()
+    ) {
         self.log = log
         self.flush = flush
+        self.observation = observation
     }
 
     /// The file object of `db`'s WAL, which must be in WAL mode, after a read that opens it if
@@ -106,7 +111,9 @@ final class LogSyncer: @unchecked Sendable {
             // One flush covers every group committed before it began.
             var failure: StoreError?
             if let log, batches.contains(where: \.needsFlush) {
+                let start = DispatchTime.now().uptimeNanoseconds
                 do { try flush(log) } catch { failure = StoreError(error) }
+                observation.observer?.flushedLog(nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
             }
             for batch in batches {
                 let failed = batch.needsFlush ? failure : nil

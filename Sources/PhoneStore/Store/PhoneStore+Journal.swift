@@ -165,6 +165,10 @@ extension PhoneStore {
                 conditions.append("(caller_user_id = ? OR target_user_id = ?)")
                 values += [.text(id), .text(id)]
             }
+            if let app = filter.app {
+                conditions.append("caller_app_id = ?")
+                values.append(.text(app))
+            }
             if let method = filter.method {
                 conditions.append("method = ?")
                 values.append(.text(method))
@@ -180,6 +184,10 @@ extension PhoneStore {
             if let since = filter.since {
                 conditions.append("at >= ?")
                 values.append(.text(since))
+            }
+            if let storedAfter = filter.storedAfter {
+                conditions.append("id > ?")
+                values.append(.integer(storedAfter))
             }
             if let after = filter.after {
                 // Rows after the anchor in (at, id) order; none when the anchor was pruned.

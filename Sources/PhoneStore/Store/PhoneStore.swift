@@ -23,6 +23,7 @@ public final class PhoneStore: @unchecked Sendable {
     let journal: RequestJournal
     /// Whether and how much of the request journal this store keeps (other tenants' stores get the same).
     public var journalSettings: JournalSettings { journal.settings }
+    private let observation = StoreObservation()
 
     /// Opens (creating when missing) the database at `path`, migrates it and creates the tenant on
     /// first use, with id `tenantID` when given (a new tenant of a multi-tenant service).
@@ -43,7 +44,8 @@ public final class PhoneStore: @unchecked Sendable {
             try migrator.migrate(writer)
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer, id: tenantID))
             self.schemaVersion = migrator.latestVersion
-            self.committer = try GroupCommitter(writer: writer, syncsLog: durability == .full)
+            self.committer = try GroupCommitter(
+                writer: writer, syncsLog: durability == .full, observation: observation)
         } catch {
             throw StoreError(error)
         }
@@ -54,6 +56,15 @@ public final class PhoneStore: @unchecked Sendable {
         }
         committer.start()
     }
+
+    /// Tells `observer` of every commit and log flush from now on (nil: no one).
+    public func observe(_ observer: (any StoreObserver)?) { observation.set(observer) }
+
+    /// Writes queued for the writer, not yet taken into a transaction (for metrics).
+    public var writerQueueDepth: Int { committer.queueDepth }
+
+    /// Journal rows answered but still buffered in memory (for metrics).
+    public var bufferedJournalRows: Int { journal.bufferedCount }
 
     deinit {
         // Buffered journal entries go in before the writer stops (it runs what is queued).

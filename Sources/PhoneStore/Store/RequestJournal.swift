@@ -97,6 +97,8 @@ final class RequestJournal: Sendable {
         }
     }
 
+    var bufferedCount: Int { state.withLock { $0.buffered.count } }
+
     var hasBuffered: Bool { state.withLock { !$0.buffered.isEmpty } }
 
     /// Makes the next `pruneDue()` true: the last run left rows to prune.
