@@ -252,4 +252,15 @@ import Testing
         // The discovery document names each tenant's own issuer.
         #expect(try send("GET", "/\(a.id)/v2.0/.well-known/openid-configuration", key: nil).text.contains(a.id))
     }
+
+    /// `/metrics` covers the service: the operator key opens it (another tenant's admin key does
+    /// not), and the tenants gauge counts the default tenant and the others.
+    @Test func theOperatorKeyReadsTheServicesMetrics() throws {
+        let a = try createTenant()
+        let scrape = try send("GET", "/metrics", key: operatorKey)
+        #expect(scrape.status == 200, "\(scrape.text)")
+        #expect(scrape.text.contains("phone_service_tenants 2"), "\(scrape.text)")
+        #expect(try send("GET", "/metrics", key: a.key).status == 401)
+        #expect(try send("GET", "/metrics", key: server.store.tenant.adminKey).status == 200)
+    }
 }
