@@ -73,11 +73,14 @@ struct TenantAdministration: Sendable {
             throw Self.invalid("the lifetime must be a positive number of seconds")
         }
         let token: String
-        let issuer = try TokenIssuer(store: store)
+        // The request is checked (and its user found) before the issuer, which may make the
+        // tenant's first signing key: a refused request leaves no key behind.
+        let issuer: TokenIssuer
         if request.app {
             guard request.user == nil, request.scopes == nil else {
                 throw Self.invalid("an application token takes roles, not a user or scopes")
             }
+            issuer = try TokenIssuer(store: store)
             token = try issuer.application(
                 roles: request.roles ?? [], appID: request.appID ?? TokenIssuer.defaultAppID,
                 lifetime: request.lifetimeSeconds)
@@ -85,7 +88,9 @@ struct TenantAdministration: Sendable {
             guard let key = request.user else { throw Self.invalid("name a user (delegated) or ask for an app token") }
             guard let scopes = request.scopes else { throw Self.invalid("a delegated token needs scopes") }
             guard request.roles == nil else { throw Self.invalid("roles go with an application token") }
-            token = try issuer.delegated(user: try user(key), scopes: scopes, lifetime: request.lifetimeSeconds)
+            let user = try user(key)
+            issuer = try TokenIssuer(store: store)
+            token = try issuer.delegated(user: user, scopes: scopes, lifetime: request.lifetimeSeconds)
         }
         return try request.defect?.apply(to: token, key: issuer.key) ?? token
     }
