@@ -136,3 +136,29 @@ import Testing
         #expect(page.text.contains("AADSTS70007") && page.text.contains("carrier_pigeon"), "\(page.text)")
     }
 }
+
+/// Signing out (`end_session_endpoint`): back to a registered `post_logout_redirect_uri` with
+/// `state`, otherwise a page; v1's path the same.
+@Suite struct LogoutHandlerTests {
+    let fixture: SignInFixture
+    init() throws { fixture = try SignInFixture() }
+
+    @Test(arguments: ["/oauth2/v2.0/logout", "/oauth2/logout"])
+    func aRegisteredRedirectIsFollowedAndAnythingElseGetsAPage(path: String) throws {
+        let base = "/\(fixture.tenantID)\(path)"
+        let back = try fixture.get(
+            base + "?client_id=\(fixture.appID)&post_logout_redirect_uri=http%3A%2F%2Flocalhost%2Fcallback&state=s%261")
+        #expect(back.status == 302, "\(back.text)")
+        #expect(back.headers["location"] == "http://localhost/callback?state=s%261")
+        for query in [
+            "?client_id=\(fixture.appID)&post_logout_redirect_uri=https%3A%2F%2Fattacker.example%2F",
+            "?post_logout_redirect_uri=http%3A%2F%2Flocalhost%2Fcallback", "",
+        ] {
+            let page = try fixture.get(base + query)
+            #expect(page.status == 200 && page.headers["location"] == nil, "\(query): \(page.text)")
+            #expect(page.text.contains("You signed out"))
+        }
+        let unknown = try fixture.get("/0badbad0-0000-4000-8000-000000000000\(path)")
+        #expect(unknown.status == 400 && unknown.errorCodes == [90002], "\(unknown.text)")
+    }
+}

@@ -34,6 +34,11 @@ struct IdentityHandler: Sendable {
         add("POST", "/oauth2/v2.0/devicelogin", deviceLogin.submit)
         add("GET", "/oauth2/v2.0/authorize", authorize.show)
         add("POST", "/oauth2/v2.0/authorize", authorize.submit)
+        let logout = LogoutHandler(store: store)
+        for path in ["/oauth2/v2.0/logout", "/oauth2/logout"] {
+            add("GET", path, logout.signOut)
+            add("POST", path, logout.signOut)
+        }
     }
 
     /// Answers `work`'s response, or its `EntraError` in Entra's shape; off the pool thread, as
