@@ -12,6 +12,8 @@ final class TenantDirectory: Sendable {
     let paths: TenantPaths
     let operatorKey: String
     let maximumOpen: Int
+    /// Unused (unwritten) seconds after which a start removes a tenant created without `keep`.
+    let expiry: TimeInterval
     let make: @Sendable (PhoneStore, TenantState, String) -> TenantRuntime
     let inner: Mutex<Inner>
     let pool: TenantPool
@@ -50,6 +52,7 @@ final class TenantDirectory: Sendable {
         self.paths = paths
         operatorKey = try store.operatorKey()
         self.maximumOpen = max(1, maximumOpen)
+        self.expiry = expiry
         self.make = make
         var inner = Inner()
         let now = Date()
@@ -79,7 +82,7 @@ final class TenantDirectory: Sendable {
     }
 
     /// The most recent modification of a tenant's database or its WAL.
-    private static func lastWrite(_ file: String) -> Date? {
+    static func lastWrite(_ file: String) -> Date? {
         [file, file + "-wal"].compactMap {
             (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date
         }.max()
