@@ -60,3 +60,26 @@ import Testing
         #expect(all.contains { $0["id"] as? String == kept.string("id") && $0["expiresAt"] is NSNull })
     }
 }
+
+/// What counts as a tenant's last write (its expiry and `lastWriteAt`), on files made here.
+@Suite struct TenantLastWriteTests {
+    @Test func anEmptyWALIsNoWriteButAWrittenOneIs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("last-write-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("t.db").path
+        let (written, opened) = (Date(timeIntervalSince1970: 1_700_000_000), Date(timeIntervalSince1970: 1_700_090_000))
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(count: 4096)))
+        try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: file)
+        // SQLite's open of the file for a read: an empty WAL, made now.
+        #expect(FileManager.default.createFile(atPath: file + "-wal", contents: Data()))
+        try FileManager.default.setAttributes([.modificationDate: opened], ofItemAtPath: file + "-wal")
+        #expect(TenantDirectory.lastWrite(file) == written)
+        #expect(TenantUsage(file: file).fileBytes == 4096)
+        // A commit appends frames to the WAL: that is a write.
+        try Data(count: 32).write(to: URL(fileURLWithPath: file + "-wal"))
+        try FileManager.default.setAttributes([.modificationDate: opened], ofItemAtPath: file + "-wal")
+        #expect(TenantDirectory.lastWrite(file) == opened)
+        #expect(TenantUsage(file: file).fileBytes == 4096 + 32)
+    }
+}
