@@ -104,6 +104,13 @@ def test_the_operator_sees_every_tenant_with_its_size_and_activity(operator, ser
     assert not operator.find_element(By.ID, "current-tenant").is_displayed()
     assert [item.is_displayed() for item in operator.find_elements(By.CSS_SELECTOR, "#nav .tenant-page")] == [False] * 5
     screenshot(operator, "tenants")
+    # Past the first `tenants.counted`, a row is counted on demand (each count opens the tenant).
+    operator.execute_script("tenants.counted = 1; app.render()")
+    button = wait_for(operator, lambda d: row_of(d, tenant["id"]).find_element(By.XPATH, ".//button[text()='Count']"))
+    assert "…" not in row_of(operator, tenant["id"]).text
+    button.click()
+    wait_for(operator, lambda d: row_of(d, tenant["id"]).find_element(By.CSS_SELECTOR, "td[data-field=users]").text == "1")
+    assert row_of(operator, tenant["id"]).find_element(By.CSS_SELECTOR, "td[data-field=recent]").text == "1"
 
 
 def test_a_tenant_is_created_opened_and_deleted_in_the_page(operator, service, admin, tenants, operator_key):

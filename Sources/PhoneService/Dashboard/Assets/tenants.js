@@ -23,8 +23,8 @@ const tenants = {
     const open = api.tenant();
     const rows = list.map((tenant, index) => this.row(tenant, open, index < this.counted));
     fill(view, h("h1", {}, "Tenants"), this.form(),
-      table(`${list.length} tenants`, ["Name", "Id", "Created", "Kept", "File size", "Users", "Phones",
-        "Requests, last hour", "Last request", "Last write", ""], rows.map((row) => row.element), { id: "tenants" }),
+      h("div", { class: "wide" }, table(`${list.length} tenants`, ["Name", "Id", "Created", "Kept", "File size", "Users",
+        "Phones", "Requests, last hour", "Last request", "Last write", ""], rows.map((row) => row.element), { id: "tenants" })),
       list.length > this.counted ? h("p", { class: "hint" }, `Users, phones and requests are counted for the first ${this.counted} tenants; "Count" counts another's.`) : null,
       h("p", { class: "hint" }, "A tenant not kept is removed at a service start once nothing has written to it for the service's --tenant-expiry (its expiry, given here, moves with each write)."));
     await Promise.all(rows.filter((row) => row.count).map((row) => row.count()));
