@@ -36,7 +36,7 @@ def test_without_a_key_only_the_sign_in_form_shows(browser, service, admin):
     key.send_keys("not-the-key")
     browser.find_element(By.CSS_SELECTOR, "#sign-in-form button[type=submit]").click()
     error = wait_for(browser, lambda d: d.find_element(By.ID, "sign-in-error").text)
-    assert "not this tenant's admin key" in error
+    assert "neither an admin key" in error
     assert browser.execute_script("return sessionStorage.length") == 0
     # The key never goes into the URL.
     assert "key" not in browser.current_url.lower()

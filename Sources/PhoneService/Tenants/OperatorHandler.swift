@@ -18,14 +18,7 @@ struct OperatorHandler: Sendable {
     }
 
     func list(_ call: Call) -> HandlerOutcome {
-        let defaultTenant = tenants.defaultTenant.store.tenant
-        let all =
-            [
-                Self.value(
-                    id: defaultTenant.id, displayName: "", adminKey: defaultTenant.adminKey, keep: true, isDefault: true
-                )
-            ]
-            + tenants.records.map(Self.value)
+        let all = [describeDefault()] + tenants.records.map(describe)
         return .response(call.response.json(status: 200, value: AdminHandler.list(all)))
     }
 
@@ -55,16 +48,25 @@ struct OperatorHandler: Sendable {
 
     func get(_ call: Call) throws -> HandlerOutcome {
         let id = call.parameter("tenant").lowercased()
-        let defaultTenant = tenants.defaultTenant.store.tenant
-        if id == defaultTenant.id {
-            return .response(
-                call.response.json(
-                    status: 200,
-                    value: Self.value(
-                        id: id, displayName: "", adminKey: defaultTenant.adminKey, keep: true, isDefault: true)))
+        if id == tenants.defaultTenant.store.tenant.id {
+            return .response(call.response.json(status: 200, value: describeDefault()))
         }
         guard let record = tenants.record(id) else { throw Self.graphError(TenantDirectory.ChangeError.notFound(id)) }
-        return .response(call.response.json(status: 200, value: Self.value(record)))
+        return .response(call.response.json(status: 200, value: describe(record)))
+    }
+
+    /// A registered tenant as listed and read: its record and its files' size and last write.
+    func describe(_ record: TenantRecord) -> JSONValue {
+        Self.value(record).adding(
+            TenantUsage(file: tenants.paths.file(of: record.id)).members(keep: record.keep, expiry: tenants.expiry))
+    }
+
+    /// The default tenant (the `--db` file): kept, never expires, no creation time recorded.
+    func describeDefault() -> JSONValue {
+        let store = tenants.defaultTenant.store
+        return Self.value(
+            id: store.tenant.id, displayName: "", adminKey: store.tenant.adminKey, keep: true, isDefault: true
+        ).adding(TenantUsage(file: store.path).members(keep: true, expiry: tenants.expiry))
     }
 
     func delete(_ call: Call) -> HandlerOutcome {
@@ -92,14 +94,10 @@ struct OperatorHandler: Sendable {
     }
 
     static func value(_ record: TenantRecord) -> JSONValue {
-        var value = value(
+        value(
             id: record.id, displayName: record.displayName, adminKey: record.adminKey, keep: record.keep,
-            isDefault: false)
-        if case .object(var members) = value {
-            members.append(("createdAt", .string(record.createdAt)))
-            value = .object(members)
-        }
-        return value
+            isDefault: false
+        ).adding([("createdAt", .string(record.createdAt))])
     }
 
     static func value(id: String, displayName: String, adminKey: String, keep: Bool, isDefault: Bool) -> JSONValue {
@@ -107,5 +105,13 @@ struct OperatorHandler: Sendable {
             ("id", .string(id)), ("displayName", .string(displayName)), ("adminKey", .string(adminKey)),
             ("keep", .bool(keep)), ("default", .bool(isDefault)),
         ])
+    }
+}
+
+extension JSONValue {
+    /// An object with `members` after its own (anything else is returned as it is).
+    fileprivate func adding(_ members: [(key: String, value: JSONValue)]) -> JSONValue {
+        guard case .object(let own) = self else { return self }
+        return .object(own + members)
     }
 }

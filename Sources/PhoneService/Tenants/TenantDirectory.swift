@@ -12,6 +12,8 @@ final class TenantDirectory: Sendable {
     let paths: TenantPaths
     let operatorKey: String
     let maximumOpen: Int
+    /// Unused (unwritten) seconds after which a start removes a tenant created without `keep`.
+    let expiry: TimeInterval
     let make: @Sendable (PhoneStore, TenantState, String) -> TenantRuntime
     let inner: Mutex<Inner>
     let pool: TenantPool
@@ -50,6 +52,7 @@ final class TenantDirectory: Sendable {
         self.paths = paths
         operatorKey = try store.operatorKey()
         self.maximumOpen = max(1, maximumOpen)
+        self.expiry = expiry
         self.make = make
         var inner = Inner()
         let now = Date()
@@ -78,10 +81,15 @@ final class TenantDirectory: Sendable {
         sweep(keeping: Set(inner.entries.keys))
     }
 
-    /// The most recent modification of a tenant's database or its WAL.
-    private static func lastWrite(_ file: String) -> Date? {
-        [file, file + "-wal"].compactMap {
-            (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date
+    /// The most recent modification of a tenant's database or its WAL. An empty WAL is left out:
+    /// SQLite creates one when it opens the file, so a read alone (the dashboard's counts, any
+    /// admin GET after a restart) would otherwise count as a write and put off the expiry.
+    static func lastWrite(_ file: String) -> Date? {
+        [file, file + "-wal"].compactMap { path -> Date? in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                path == file || ((attributes[.size] as? NSNumber)?.int64Value ?? 0) > 0
+            else { return nil }
+            return attributes[.modificationDate] as? Date
         }.max()
     }
 

@@ -1,9 +1,11 @@
 // Helpers shared by the dashboard's scripts: elements built with textContent only (never
 // innerHTML, so whatever the tenant holds renders as text), and the admin API called with the key
-// from this tab's session storage as a bearer token.
+// from this tab's session storage as a bearer token. With the operator key (`pso_`), the tenant
+// opened on the tenants page is reached through `/_admin/tenants/{id}/...`.
 "use strict";
 
 const KEY_NAME = "phone-service-admin-key";
+const TENANT_NAME = "phone-service-tenant";
 
 /** An element: h("td", {class: "x"}, "text", child, ...). Strings become text nodes. */
 function h(tag, attributes, ...children) {
@@ -51,10 +53,27 @@ class ApiError extends Error {
 const api = {
   key() { return sessionStorage.getItem(KEY_NAME); },
   setKey(key) { sessionStorage.setItem(KEY_NAME, key); },
-  forget() { sessionStorage.removeItem(KEY_NAME); },
+  forget() { sessionStorage.removeItem(KEY_NAME); sessionStorage.removeItem(TENANT_NAME); },
+  /** Whether the key is the service's operator key (admin keys start `psa_`). */
+  isOperator() { return (this.key() || "").startsWith("pso_"); },
+  /** The tenant the operator opened, {id, displayName}, or null. */
+  tenant() {
+    try { return JSON.parse(sessionStorage.getItem(TENANT_NAME) || "null"); } catch (_) { return null; }
+  },
+  openTenant(tenant) {
+    if (tenant) sessionStorage.setItem(TENANT_NAME, JSON.stringify({ id: tenant.id, displayName: tenant.displayName, isDefault: Boolean(tenant.default) }));
+    else sessionStorage.removeItem(TENANT_NAME);
+  },
 
-  /** Calls the admin API; JSON in, JSON (or null for 204) out; throws ApiError. */
-  async call(method, path, body) {
+  /** Calls a tenant's admin API (`/users` is `/_admin/users`, or with the operator key the opened
+   * tenant's `/_admin/tenants/{id}/users`); JSON in, JSON (or null for 204) out; throws ApiError. */
+  call(method, path, body) {
+    const tenant = this.isOperator() ? this.tenant() : null;
+    return this.service(method, tenant ? "/tenants/" + encodeURIComponent(tenant.id) + path : path, body);
+  },
+
+  /** Calls `/_admin` + `path` as it is (the operator's `/tenants` routes). */
+  async service(method, path, body) {
     const headers = { "Authorization": "Bearer " + (this.key() || "") };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const response = await fetch("/_admin" + path, {
