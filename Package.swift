@@ -112,6 +112,8 @@ let package = Package(
                 "PhoneService", "PhoneStore", "TestSupport", .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/PhoneServiceTests",
+            // Read from the source tree by path (TenantStorageTests), not bundled.
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]

@@ -189,6 +189,11 @@ AUTHORIZE_PARAMETERS = {
                                      "(AADSTS70007)."},
     "login_hint": text(), "prompt": text(),
 }
+LOGOUT_FIELDS = {"post_logout_redirect_uri": text("Where to go back to: one of the app's redirect URIs."),
+                 "client_id": CLIENT_ID, "state": text()}
+LOGOUT_QUERY = [{"name": name, "in": "query", "required": False, "schema": value}
+                for name, value in LOGOUT_FIELDS.items()]
+LOGOUT_FORM = {"type": "object", "properties": LOGOUT_FIELDS}
 SIGN_IN_FIELDS = {"login": text("The user's principal name.", examples=["alice@contoso.com"]), "passwd": text()}
 
 
@@ -421,4 +426,16 @@ def paths(json_response, headers: dict) -> dict:
                                                                             "schema": {"type": "string"}}}},
                                            "400": html("An error page.")}),
                               page_errors, body=form_body(schema("authorizeForm")))},
+        **{path: {**tenant, **{method: operation(
+            f"signIn.{name}{'Post' if method == 'post' else ''}", f"Sign out ({version})",
+            with_errors({"200": html("A signed-out page: no registered redirect to go back to."),
+                         "302": {"description": "To `post_logout_redirect_uri` (registered for `client_id`), "
+                                                "with `state`.",
+                                 "headers": {"Location": {"required": True, "schema": {"type": "string"}}}}}),
+            "The discovery documents' `end_session_endpoint`. There is no sign-in session to end; the answer "
+            "goes back to the app when it may.",
+            **({"parameters": LOGOUT_QUERY} if method == "get" else {"body": form_body(LOGOUT_FORM)}))
+            for method in ("get", "post")}}
+           for path, name, version in (("/{tenant}/oauth2/v2.0/logout", "logout", "v2"),
+                                       ("/{tenant}/oauth2/logout", "logoutV1", "v1"))},
     }

@@ -155,6 +155,13 @@ def test_sign_in_answers_validate_against_the_document(service, conformance, sig
     call("POST", token, refused, expect=400, error="invalid_grant", code=501481)
     call("POST", token, refused, expect=400, error="invalid_grant", code=54005)
 
+    # Signing out: back to a registered redirect URI with state, else a page; v1 the same.
+    for logout in (f"/{tenant}/oauth2/v2.0/logout", f"/{tenant}/oauth2/logout"):
+        back = {"client_id": public, "post_logout_redirect_uri": REDIRECT, "state": "s2"}
+        answer = call("GET", f"{logout}?{urllib.parse.urlencode(back)}", expect=302)
+        assert answer.headers["location"] == REDIRECT + ("&" if "?" in REDIRECT else "?") + "state=s2"
+        call("POST", logout, form(**{**back, "post_logout_redirect_uri": "https://evil.example/"}), expect=200)
+
     sign_in_operations = {(t, m) for t, item in conformance.document["paths"].items() for m, op in item.items()
                           if isinstance(op, dict) and op.get("tags") == ["sign-in"]}
     exercised = {(t, m) for t, m, _ in conformance.seen}
@@ -165,7 +172,7 @@ def test_sign_in_refusals_outside_the_routes_are_entra_errors(service, conforman
     """A path under /{tenant}/ with no sign-in endpoint, and a method a sign-in path does not allow:
     Entra's body (the document's entraError), not Graph's envelope."""
     entra = {"$ref": "#/components/schemas/entraError"}
-    for method, path, status, code in (("GET", "/common/oauth2/v2.0/logout", 404, 900023),
+    for method, path, status, code in (("GET", "/common/oauth2/v2.0/signout", 404, 900023),
                                        ("GET", "/common/discovery/v2.0/keys/extra", 404, 900023),
                                        # Graph's roots are no tenants (the document's `tenant` says so).
                                        ("POST", "/v1.0/oauth2/v2.0/token", 404, 900023),

@@ -51,7 +51,12 @@ final class Application: Sendable {
             defaultTenant: defaultTenant, maximumOpen: maximumOpenTenants, expiry: tenantExpiry, pool: tenantPool,
             logger: logger, make: make)
         self.tenants = tenants
-        metrics.tenancy { (tenants.records.count + 1, tenants.openTenants + 1) }
+        // Weakly: the metrics outlive nothing they report on (the directory holds the pipelines,
+        // which hold the metrics, so a strong capture would keep the whole service alive).
+        metrics.tenancy { [weak tenants] in
+            guard let tenants else { return (0, 0) }
+            return (tenants.records.count + 1, tenants.openTenants + 1)
+        }
         var routes = RouteTable<Endpoint>()
         OperatorHandler(tenants: tenants).register(in: &routes)
         metrics.attach(to: &routes)
