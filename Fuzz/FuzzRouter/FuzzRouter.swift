@@ -38,7 +38,11 @@ public func fuzzRouter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 private let routes: RouteTable<Endpoint> = {
     let path = "/tmp/fuzz-router-\(getpid()).db"
     guard let store = try? PhoneStore(path: path, journal: .off) else { fatalError("no store at \(path)") }
-    return Application(store: store, logger: Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() }).pipeline.routes
+    guard
+        let application = try? Application(
+            store: store, logger: Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() })
+    else { fatalError("no application over \(path)") }
+    return application.pipeline.routes
 }()
 
 /// The path, and the query split on '&' and the first '=', as libmicrohttpd hands them over.
