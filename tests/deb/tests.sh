@@ -3,39 +3,14 @@
 # first failed check ends it. A failed test does not stop the next ones.
 # shellcheck shell=bash disable=SC2317,SC2016 # single quotes: expanded by dpkg-query and the root's sh
 
-check() {
-    local description=$1
-    shift
-    if "$@"; then
-        log "ok: $description"
-    else
-        log "NOT OK: $description"
-        return 1
-    fi
+# shellcheck source=tests/harness.sh
+. "$HERE/../harness.sh"
+# A failed test shows the units' state.
+after_test() {
+    [ "$1" = 0 ] && return
+    sctl status --no-pager --lines=15 phone-service.socket phone-service-tls.socket phone-service.service 2>&1 |
+        sed 's/^/      /' || true
 }
-run_test() {
-    local name=$1
-    shift
-    echo "--- $name"
-    set +e
-    (
-        set -e
-        "$@"
-    )
-    local status=$?
-    set -e
-    if [ $status = 0 ]; then
-        echo "PASS $name"
-        PASSED=$((PASSED + 1))
-    else
-        echo "FAIL $name"
-        FAILED=$((FAILED + 1))
-        sctl status --no-pager --lines=15 phone-service.socket phone-service-tls.socket phone-service.service 2>&1 |
-            sed 's/^/      /' || true
-    fi
-}
-not() { ! "$@"; }
-equals() { [ "$1" = "$2" ] || { log "expected '$2', got '$1'"; return 1; }; }
 differs() { [ "$1" != "$2" ] || { log "both are '$1'"; return 1; }; }
 
 DB=/var/lib/phone-service/phone-service.db

@@ -187,43 +187,13 @@ if ! poll 30 systemd_up; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# Test plumbing: each test runs in a subshell with `set -e`; the first failed check ends it.
+# Test plumbing (check, run_test, not, equals): tests/harness.sh.
 
-check() {
-    local description=$1
-    shift
-    if "$@"; then
-        log "ok: $description"
-    else
-        log "NOT OK: $description"
-        return 1
-    fi
-}
-
-run_test() {
-    local name=$1
-    shift
-    echo "--- $name"
-    set +e
-    (
-        set -e
-        "$@"
-    )
-    local status=$?
-    set -e
-    stop_leftover_loads
-    if [ $status = 0 ]; then
-        echo "PASS $name"
-        PASSED=$((PASSED + 1))
-    else
-        echo "FAIL $name"
-        FAILED=$((FAILED + 1))
-    fi
-}
+# shellcheck source=tests/harness.sh
+. "$REPO/tests/harness.sh"
+after_test() { stop_leftover_loads; }
 
 quiet() { "$@" >/dev/null; }
-not() { ! "$@"; }
-equals() { [ "$1" = "$2" ] || { log "expected '$2', got '$1'"; return 1; }; }
 healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz")" = 200 ]; }
 is_active() { [ "$(prop phone-service.service ActiveState)" = active ]; }
 restarted_since() { [ "$(prop phone-service.service NRestarts)" -gt "$1" ] && is_active; }
