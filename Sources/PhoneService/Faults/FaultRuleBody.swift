@@ -66,12 +66,7 @@ enum FaultRuleBody {
             throw GraphError.badRequest("A claims challenge is a 401: leave 'status' out or make it 401.")
         }
         guard let claims else { return FaultRule.defaultClaims(now: now) }
-        guard
-            (try? JSONParser.parse(Array(claims.utf8))).flatMap({ value -> Bool? in
-                if case .object = value { return true }
-                return nil
-            }) == true
-        else {
+        guard case .object? = try? JSONParser.parse(claims) else {
             throw GraphError.badRequest("The property 'claims' must be a JSON object, as text.")
         }
         return claims
