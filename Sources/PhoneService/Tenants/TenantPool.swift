@@ -3,8 +3,8 @@ import PhoneStore
 import Synchronization
 
 /// A few tenants made ahead of time, so that `POST /_admin/tenants` without an `id` is a registry
-/// commit (under a millisecond) rather than a file creation, an open and an RSA key (30 ms to
-/// over 100 ms here, docs/tenants.md). Each is a whole tenant at its final path
+/// commit rather than a file creation, an open and an RSA key (docs/tenants.md has the costs).
+/// Each is a whole tenant at its final path
 /// (`FILE.tenants/<id>.db`, a random id), open, with its signing key made, but in no registry: a
 /// restart removes it like any file of no registered tenant. Refilled by one background queue.
 final class TenantPool: Sendable {
