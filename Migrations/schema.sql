@@ -358,3 +358,13 @@ CREATE TABLE service_operator (
         CONSTRAINT service_operator_key_format CHECK (length(operator_key) = 68 AND operator_key LIKE 'pso\_%' ESCAPE '\'),
     created_at TEXT NOT NULL
 ) STRICT;
+CREATE TABLE service_signing_key (
+    kid TEXT PRIMARY KEY NOT NULL,
+    x5t TEXT NOT NULL,
+    private_key BLOB NOT NULL,
+    certificate BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    retired_at TEXT
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX service_signing_key_one_current
+    ON service_signing_key (retired_at IS NULL) WHERE retired_at IS NULL;

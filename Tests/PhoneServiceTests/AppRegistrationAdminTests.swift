@@ -98,7 +98,9 @@ import _CryptoExtras
         #expect(try fixture.server.send("GET", phones, token: new).status == 200)
     }
 
-    @Test func aResetReplacesTheKeysUnlessTheyAreKept() throws {
+    /// A reset ends the tokens issued before it (their `rh` epoch), unless `signingKey` is kept; the
+    /// key set stays the service's.
+    @Test func aResetEndsTheTokensUnlessTheyAreKept() throws {
         let phones = "/v1.0/users/alice%40contoso.com/authentication/phoneMethods"
         let token = try #require(fixture.token(fixture.clientCredentials).string("access_token"))
         let kid = try JWT.decode(token).header["kid"]
@@ -112,7 +114,8 @@ import _CryptoExtras
         #expect(try fixture.token(fixture.clientCredentials).errorCodes == [700_016], "applications go by default")
         let keys = try fixture.get("/\(fixture.tenantID)/discovery/v2.0/keys").object["keys"] as? [[String: Any]] ?? []
         #expect(keys.count == 1)
-        #expect(JSONValue.string(keys.first?["kid"] as? String ?? "") != kid)
+        #expect(JSONValue.string(keys.first?["kid"] as? String ?? "") == kid, "no new RSA key")
+        #expect(try SignInFixture.claims(token)["rh"] != .string(fixture.server.store.tenant.tokenEpoch))
     }
 
     @Test func aCertificateSignsClientAssertions() throws {

@@ -155,7 +155,8 @@ import Testing
         let decoded = try JWT.decode(token)
         #expect(decoded.header["alg"] == .string("RS256"))
         let claims = decoded.claims
-        let tenant = try PhoneStore(path: db).tenant
+        let store = try PhoneStore(path: db)
+        let tenant = store.tenant
         #expect(claims["tid"] == .string(tenant.id))
         #expect(claims["oid"] == .string(id))
         #expect(claims["scp"] == .string("UserAuthenticationMethod.ReadWrite.All UserAuthMethod-Phone.Read"))
@@ -179,8 +180,9 @@ import Testing
             return
         }
         #expect(abs(exp - (issued + 600)) < 10, "exp \(exp), expected about \(issued + 600)")
-        // Signed by the tenant's current key, which the command made and stored, and named by its kid.
-        let key = try #require(tenant.currentSigningKey)
+        // Signed by the service's key, which the command made and stored, and named by its kid.
+        let key = try #require(store.serviceSigningKeys.first)
+        #expect(tenant.signingKeys.isEmpty && claims["rh"] == .string(tenant.tokenEpoch))
         #expect(decoded.header["kid"] == .string(key.kid) && decoded.header["x5t"] == .string(key.x5t))
         let verified = try JWT.verifyRSA(token, algorithms: ["RS256"]) { _ in try? SigningKey(key).publicKey }
         #expect(verified.claims == claims)

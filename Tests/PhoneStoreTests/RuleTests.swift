@@ -443,7 +443,7 @@ struct RuleTests {
         "request_journal_at_format", "request_journal_status_range", "request_journal_duration_not_negative",
         "request_journal_early_retry_is_boolean", "request_journal_one_caller", "request_journal_by_time",
         // Sign-in: written only by the store from typed values (keys, hashes), or indexes.
-        "signing_key_one_current", "app_secret_by_app", "app_certificate_by_app",
+        "signing_key_one_current", "service_signing_key_one_current", "app_secret_by_app", "app_certificate_by_app",
         // The tenant registry and the operator key: written only by the service, from an id it
         // checked (TenantPaths.isValidID) and keys it made; backstops, never an API's rule.
         "tenant_registry_id_is_guid", "tenant_registry_admin_key_format", "tenant_registry_keep_is_boolean",

@@ -250,7 +250,8 @@ struct AdminHandler: Sendable {
         let name = try body.requiredString("name")
         let (snapshots, store, response) = (snapshots, store, call.response)
         return .offPool {
-            // The snapshot carries the signing key, so that tokens minted after it survive its restore.
+            // The signing key exists before the snapshot (in it when the tenant's own), so that
+            // tokens minted after it survive its restore.
             _ = try KeyRing.shared.currentKey(of: store)
             try snapshots.save(name, from: store)
             return response.json(status: 201, value: .object([("name", .string(name))]))

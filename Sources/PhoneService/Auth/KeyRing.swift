@@ -3,9 +3,10 @@ import PhoneStore
 import Synchronization
 import _CryptoExtras
 
-/// The tenant's signing keys as the service uses them: each parsed once (by `kid`, which is derived
-/// from the key), the current one made on first use. A new tenant has no key until its first token
-/// or its JWKS is asked for, so a store that never signs anything never pays for an RSA key.
+/// The signing keys as the service uses them: each parsed once (by `kid`, which is derived from the
+/// key), the current one made on first use. Tenants sign with the service's keys until a rotation
+/// gives one keys of its own (`PhoneStore.publishedSigningKeys`), so a new tenant costs no RSA key,
+/// and a service that never signs anything never pays for one.
 final class KeyRing: Sendable {
     static let shared = KeyRing()
 
@@ -45,37 +46,44 @@ final class KeyRing: Sendable {
         return key
     }
 
-    /// The key that signs new tokens for `store`'s tenant, made and stored first when there is none.
-    /// Blocks while a key is made and committed: call it off libmicrohttpd's pool threads. Two
-    /// first uses at once may both make a key; the write stores one only when the tenant has none,
+    /// The key that signs new tokens for `store`'s tenant: its own current key once it has keys of
+    /// its own (after a rotation), otherwise the service's, made and stored first when there is
+    /// none. Blocks while a key is made and committed: call it off libmicrohttpd's pool threads.
+    /// Two first uses at once may both make a key; the write stores one only when there is none,
     /// so both get the one stored first (no lock: a process-wide one serialised every store's
     /// first key behind each other's commits).
     func currentKey(of store: PhoneStore) throws -> SigningKey {
-        if let record = store.tenant.currentSigningKey { return try key(record) }
+        let tenant = store.tenant
+        if let record = tenant.currentSigningKey { return try key(record) }
         let make = maker.withLock { $0 }
-        let taken = Set(store.tenant.signingKeys.map(\.kid))
-        let tenant = try store.perform(.addSigningKey(try make(taken), of: store))
-        guard let record = tenant.currentSigningKey else { throw StoreError.noTenant }
-        return try key(record)
+        guard tenant.signingKeys.isEmpty else {
+            // Rotated away from its keys: the tenant's next key is its own.
+            let stored = try store.perform(.addSigningKey(try make(Set(tenant.signingKeys.map(\.kid))), of: store))
+            guard let record = stored.currentSigningKey else { throw StoreError.noTenant }
+            return try key(record)
+        }
+        let shared = store.serviceSigningKeys
+        if let record = shared.first(where: { $0.retiredAt == nil }) { return try key(record) }
+        return try key(store.addServiceSigningKey(try make(Set(shared.map(\.kid)))))
     }
 
-    /// Every key `tenant` publishes (current first), parsed.
-    func keys(of tenant: Tenant, now: Date = Date()) -> [SigningKey] {
-        tenant.signingKeys.filter { Self.verifies($0, now: now.timeIntervalSince1970) }.compactMap { try? key($0) }
+    /// Every key of `records` that still verifies tokens (current first), parsed.
+    func keys(_ records: [SigningKeyRecord], now: Date = Date()) -> [SigningKey] {
+        records.filter { Self.verifies($0, now: now.timeIntervalSince1970) }.compactMap { try? key($0) }
     }
 
-    /// The public key `kid` names among `tenant`'s keys that still verify tokens, or nil.
-    func publicKey(kid: String, tenant: Tenant, now: Double) -> _RSA.Signing.PublicKey? {
-        guard let record = tenant.signingKeys.first(where: { $0.kid == kid }), Self.verifies(record, now: now) else {
+    /// The public key `kid` names among `records` that still verify tokens, or nil.
+    func publicKey(kid: String, in records: [SigningKeyRecord], now: Double) -> _RSA.Signing.PublicKey? {
+        guard let record = records.first(where: { $0.kid == kid }), Self.verifies(record, now: now) else {
             return nil
         }
         return try? key(record).publicKey
     }
 
-    /// Whether the key `kid` still verifies tokens: the current key, or a retired one within its
-    /// retention. Cheap for the current key: this runs on every request with a cached token.
-    static func verifies(kid: String, tenant: Tenant, now: Double) -> Bool {
-        guard let record = tenant.signingKeys.first(where: { $0.kid == kid }) else { return false }
+    /// Whether the key `kid` of `records` still verifies tokens: the current key, or a retired one
+    /// within its retention. Cheap for the current key: this runs on every request with a cached token.
+    static func verifies(kid: String, in records: [SigningKeyRecord], now: Double) -> Bool {
+        guard let record = records.first(where: { $0.kid == kid }) else { return false }
         return verifies(record, now: now)
     }
 

@@ -15,6 +15,9 @@ final class TokenCache: Sendable {
         /// The `kid` of the key that verified the token: once the tenant no longer has that key (a
         /// reset, a restore, a retired key's retention ending) the entry no longer counts.
         var kid: String
+        /// The token's `rh` (nil: a token from before epochs): once a reset changed the tenant's
+        /// epoch the entry no longer counts.
+        var epoch: String?
     }
 
     static let capacity = 10_000

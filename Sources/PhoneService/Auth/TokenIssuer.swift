@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import PhoneStore
 
-/// Mints tokens the way Entra ID shapes them, signed RS256 with the tenant's current key: v1 access
+/// Mints tokens the way Entra ID shapes them, signed RS256 with the key the tenant signs with: v1 access
 /// tokens for Microsoft Graph (the command line, the admin API and the token endpoint all mint
 /// these, so the Graph routes verify one kind of token), v2 ID tokens, and refresh tokens.
 struct TokenIssuer: Sendable {
@@ -25,7 +25,7 @@ struct TokenIssuer: Sendable {
         self.key = key
     }
 
-    /// An issuer for `store`'s tenant; makes the tenant's first signing key when it has none (which
+    /// An issuer for `store`'s tenant; makes the signing key when there is none yet (which
     /// blocks until it is stored: not on a libmicrohttpd pool thread).
     init(store: PhoneStore) throws {
         key = try KeyRing.shared.currentKey(of: store)
@@ -100,6 +100,7 @@ struct TokenIssuer: Sendable {
             ("name", .string(user.displayName)),
             ("oid", .string(user.id)),
             ("preferred_username", .string(user.userPrincipalName)),
+            ("rh", .string(tenant.tokenEpoch)),
             ("sub", .string(Self.pairwiseSubject(userID: user.id, clientID: clientID))),
             ("tid", .string(tenant.id)),
             ("uti", .string(Self.uniqueTokenID())),
@@ -122,6 +123,7 @@ struct TokenIssuer: Sendable {
             ("scp", .string(scopes.joined(separator: " "))),
             ("iat", .number(issued)),
             ("exp", .number(issued + Double(Self.refreshLifetime))),
+            ("rh", .string(tenant.tokenEpoch)),
             ("uti", .string(Self.uniqueTokenID())),
         ]
         return try JWT.signRS256(claims: .object(claims), key: key)
@@ -143,6 +145,8 @@ struct TokenIssuer: Sendable {
             ("appid", .string(client.appID)),
             ("appidacr", .string(client.authentication)),
             ("idp", .string(issuer)),
+            // Entra's internal claim for revalidating tokens; here the tenant's token epoch.
+            ("rh", .string(tenant.tokenEpoch)),
             ("sub", .string(subject)),
             ("tid", .string(tenant.id)),
             ("uti", .string(Self.uniqueTokenID())),

@@ -3,8 +3,9 @@ import PhoneStore
 import _CryptoExtras
 
 /// Verifies the bearer token of a request against the tenant: an RS256 signature by one of the
-/// tenant's signing keys (named by the header's `kid`, or `x5t`), then `aud`, `tid`, `exp`/`nbf`
-/// (with five minutes of clock skew), then reads who is calling.
+/// keys the tenant publishes (named by the header's `kid`, or `x5t`), then `tid`, `aud`, `iss`, the
+/// tenant's token epoch (`rh`), `exp`/`nbf` (with five minutes of clock skew), then reads who is
+/// calling.
 struct TokenVerifier: Sendable {
     static let audiences: Set<String> = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]
     static let clockSkew: Double = 300
@@ -12,22 +13,26 @@ struct TokenVerifier: Sendable {
     /// The tenant as it is now: a reset can replace the signing keys, a snapshot restore bring back
     /// older ones.
     let currentTenant: @Sendable () -> Tenant
-    /// Reads the tenant again from the database, for a token signed by a key this process has not
-    /// seen (the command line made the tenant's first key while the service ran); at most once a
-    /// second, so unknown `kid`s cannot make every request a database read.
-    let reloadTenant: (@Sendable () -> Tenant?)?
+    /// The keys `tenant` publishes now: its own, or the service's.
+    let currentKeys: @Sendable (_ tenant: Tenant) -> [SigningKeyRecord]
+    /// Reads the keys again from the database, for a token signed by a key this process has not
+    /// seen (the command line made the first key while the service ran); at most once a second, so
+    /// unknown `kid`s cannot make every request a database read.
+    let reloadKeys: (@Sendable () -> [SigningKeyRecord]?)?
     let cache = TokenCache()
     /// Told whether each token was found in the cache (true) or verified (false), for metrics.
     var onCacheLookup: (@Sendable (_ hit: Bool) -> Void)?
 
     init(tenant: Tenant) {
         currentTenant = { tenant }
-        reloadTenant = nil
+        currentKeys = { $0.signingKeys }
+        reloadKeys = nil
     }
 
     init(store: PhoneStore) {
         currentTenant = { store.tenant }
-        reloadTenant = { try? store.reloadTenant() }
+        currentKeys = { tenant in tenant.signingKeys.isEmpty ? store.serviceSigningKeys : tenant.signingKeys }
+        reloadKeys = { (try? store.reloadTenant()).map { _ in store.publishedSigningKeys } }
     }
 
     static let empty = GraphError.unauthenticated("Access token is empty.")
@@ -40,7 +45,10 @@ struct TokenVerifier: Sendable {
         guard let authorization, let token = Self.bearerToken(authorization) else { throw Self.empty }
 
         let tenant = currentTenant()
-        if let hit = cache.lookup(token), KeyRing.verifies(kid: hit.kid, tenant: tenant, now: now) {
+        let keys = currentKeys(tenant)
+        if let hit = cache.lookup(token), hit.epoch == nil || hit.epoch == tenant.tokenEpoch,
+            KeyRing.verifies(kid: hit.kid, in: keys, now: now)
+        {
             onCacheLookup?(true)
             guard now < hit.expires + Self.clockSkew else { throw Self.lifetime }
             if let notBefore = hit.notBefore, now < notBefore - Self.clockSkew { throw Self.lifetime }
@@ -51,9 +59,9 @@ struct TokenVerifier: Sendable {
         do {
             verified = try JWT.verifyRSA(token, algorithms: ["RS256"]) { header in
                 guard let kid = Self.string(header["kid"]) ?? Self.string(header["x5t"]) else { return nil }
-                if let key = KeyRing.shared.publicKey(kid: kid, tenant: tenant, now: now) { return key }
+                if let key = KeyRing.shared.publicKey(kid: kid, in: keys, now: now) { return key }
                 guard let reloaded = reloadIfDue(now: now) else { return nil }
-                return KeyRing.shared.publicKey(kid: kid, tenant: reloaded, now: now)
+                return KeyRing.shared.publicKey(kid: kid, in: reloaded, now: now)
             }
         } catch .malformed {
             throw Self.notAJWT
@@ -67,19 +75,23 @@ struct TokenVerifier: Sendable {
         {
             var notBefore: Double?
             if case .number(let value) = claims["nbf"] { notBefore = value }
-            cache.store(token, TokenCache.Entry(principal: principal, expires: expires, notBefore: notBefore, kid: kid))
+            cache.store(
+                token,
+                TokenCache.Entry(
+                    principal: principal, expires: expires, notBefore: notBefore, kid: kid,
+                    epoch: Self.string(claims["rh"])))
         }
         return principal
     }
 
-    private func reloadIfDue(now: Double) -> Tenant? {
-        guard let reloadTenant else { return nil }
+    private func reloadIfDue(now: Double) -> [SigningKeyRecord]? {
+        guard let reloadKeys else { return nil }
         let due = cache.lastReload.withLock { last in
             guard now - last >= 1 else { return false }
             last = now
             return true
         }
-        return due ? reloadTenant() : nil
+        return due ? reloadKeys() : nil
     }
 
     /// The credentials of `Bearer <token>` (scheme in any case, spaces or tabs around), or nil.
@@ -115,6 +127,12 @@ struct TokenVerifier: Sendable {
         guard case .string(let issuer) = claims["iss"],
             issuer == IdentityURLs.issuerV1(tenantID: tid) || issuer.hasSuffix("/\(tid)/v2.0")
         else { throw Self.invalid }
+        // Issued before the tenant's last reset (a token without `rh` predates epochs: its key decides).
+        switch claims["rh"] {
+        case .none: break
+        case .string(let epoch): guard epoch == tenant.tokenEpoch else { throw Self.invalid }
+        case .some: throw Self.invalid
+        }
         guard case .number(let expires) = claims["exp"] else { throw Self.invalid }
         guard now < expires + Self.clockSkew else { throw Self.lifetime }
         switch claims["nbf"] {

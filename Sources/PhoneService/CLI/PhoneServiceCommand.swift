@@ -43,7 +43,9 @@ struct DatabaseOptions: ParsableArguments {
 
     func open(journal: JournalSettings = JournalSettings()) throws -> PhoneStore {
         let path = try path()
-        return try cliStep { try PhoneStore(path: path, durability: durability, journal: journal) }
+        // Another tenant's store reads the signing keys tenants share in the default tenant's file.
+        let service = tenant == nil ? nil : try cliStep { try PhoneStore(path: db, durability: durability) }
+        return try cliStep { try PhoneStore(path: path, durability: durability, journal: journal, service: service) }
     }
 }
 

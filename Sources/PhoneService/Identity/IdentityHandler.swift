@@ -151,7 +151,7 @@ struct IdentityHandler: Sendable {
         return Self.answer(call) { authority in
             let tenant = try authority.resolve(store)
             _ = try KeyRing.shared.currentKey(of: store)
-            let keys = KeyRing.shared.keys(of: store.tenant).map { key -> JSONValue in
+            let keys = KeyRing.shared.keys(store.publishedSigningKeys).map { key -> JSONValue in
                 var members: [(key: String, value: JSONValue)] = [
                     ("kty", .string("RSA")), ("use", .string("sig")), ("kid", .string(key.kid)),
                     ("x5t", .string(key.x5t)), ("n", .string(Base64URL.encode(key.modulus))),

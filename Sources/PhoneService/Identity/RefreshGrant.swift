@@ -3,7 +3,8 @@ import PhoneStore
 import _CryptoExtras
 
 /// Redeeming a refresh token this service issued (`TokenIssuer.refreshToken`): signed by one of the
-/// tenant's keys, for the same app, not expired, for a user who still exists.
+/// keys the tenant publishes, of its current token epoch, for the same app, not expired, for a user
+/// who still exists.
 enum RefreshGrant {
     struct Redeemed: Sendable {
         let user: User
@@ -13,17 +14,19 @@ enum RefreshGrant {
 
     static func redeem(_ token: String, clientID: String, store: PhoneStore) throws -> Redeemed {
         let tenant = store.tenant
+        let keys = store.publishedSigningKeys
         let now = Date().timeIntervalSince1970
         let claims: JSONValue
         do {
             claims = try JWT.verifyRSA(token, algorithms: ["RS256"]) { header in
                 guard case .string(let kid) = header["kid"] else { return nil }
-                return KeyRing.shared.publicKey(kid: kid, tenant: tenant, now: now)
+                return KeyRing.shared.publicKey(kid: kid, in: keys, now: now)
             }.claims
         } catch {
             throw EntraError.badRefreshToken
         }
         guard claims["typ"] == .string("refresh"), claims["tid"] == .string(tenant.id),
+            claims["rh"] == nil || claims["rh"] == .string(tenant.tokenEpoch),
             case .string(let audience) = claims["aud"], audience.lowercased() == clientID.lowercased()
         else { throw EntraError.badRefreshToken }
         guard case .number(let expires) = claims["exp"], now < expires else { throw EntraError.expiredGrant }

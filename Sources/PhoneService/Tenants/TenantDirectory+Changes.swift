@@ -28,7 +28,7 @@ extension TenantDirectory {
                 try templates.template().copy(to: paths.file(of: id))
                 store = try PhoneStore(
                     path: paths.file(of: id), durability: defaultTenant.store.durability,
-                    journal: defaultTenant.store.journalSettings, tenantID: id)
+                    journal: defaultTenant.store.journalSettings, tenantID: id, service: defaultTenant.store)
             }
             guard let store else { throw StoreError.noTenant }
             let record = TenantRecord(

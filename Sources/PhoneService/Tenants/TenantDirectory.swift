@@ -74,10 +74,11 @@ final class TenantDirectory: Sendable {
         self.pool = TenantPool(capacity: pool) {
             let id = UUID().uuidString.lowercased()
             try templates.template().copy(to: paths.file(of: id))
-            return try PhoneStore(path: paths.file(of: id), durability: durability, journal: journal, tenantID: id)
+            return try PhoneStore(
+                path: paths.file(of: id), durability: durability, journal: journal, tenantID: id, service: store)
         }
         // The pool is filled from the first creation on: a service whose tenants only serve
-        // makes none (each costs an RSA key, which would compete with the requests).
+        // keeps no spare files.
         sweep(keeping: Set(inner.entries.keys))
     }
 
@@ -121,7 +122,7 @@ final class TenantDirectory: Sendable {
             if entry.runtime == nil {
                 let store = try PhoneStore(
                     path: paths.file(of: id), durability: defaultTenant.store.durability,
-                    journal: defaultTenant.store.journalSettings)
+                    journal: defaultTenant.store.journalSettings, service: defaultTenant.store)
                 admit(store, &entry, &inner)
             }
             inner.entries[id] = entry

@@ -3,10 +3,10 @@ import PhoneStore
 import Synchronization
 
 /// A few tenants made ahead of time, so that `POST /_admin/tenants` without an `id` is a registry
-/// commit rather than a file creation, an open and an RSA key (docs/tenants.md has the costs).
-/// Each is a whole tenant at its final path
-/// (`FILE.tenants/<id>.db`, a random id), open, with its signing key made, but in no registry: a
-/// restart removes it like any file of no registered tenant. Refilled by one background queue.
+/// commit rather than a file creation (synced) and an open (docs/tenants.md has the costs). Each is
+/// a whole tenant at its final path (`FILE.tenants/<id>.db`, a random id), open, but in no
+/// registry: a restart removes it like any file of no registered tenant. Refilled by one
+/// background queue. No signing key is made: tenants sign with the service's.
 final class TenantPool: Sendable {
     let capacity: Int
     private let ready = Mutex<[PhoneStore]>([])
@@ -43,8 +43,6 @@ final class TenantPool: Sendable {
             defer { filling.withLock { $0 = false } }
             while ready.withLock({ $0.count }) < capacity {
                 guard let store = try? make() else { return }
-                // The first token's RSA key, made now rather than on that request.
-                _ = try? KeyRing.shared.currentKey(of: store)
                 ready.withLock { $0.append(store) }
             }
         }

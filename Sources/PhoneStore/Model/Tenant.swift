@@ -2,9 +2,13 @@
 /// admin key that the `/_admin/` API takes as a bearer token.
 public struct Tenant: Sendable, Equatable {
     public let id: String
-    /// The random bytes of schema versions before 9 (`tenant.signing_key`): still made and rotated
-    /// with the tenant, signing nothing since tokens are RS256.
+    /// Random bytes (`tenant.signing_key`, the HMAC key of schema versions before 9), replaced by
+    /// every reset that does not keep the tokens: the token epoch is made from them.
     public let signingKey: [UInt8]
+    /// What this tenant's tokens carry in `rh`: a token with another is refused. A reset changes
+    /// it, so that the tokens issued before stop working while tenants share signing keys; a
+    /// snapshot's restore brings back the one it had.
+    public let tokenEpoch: String
     public let adminKey: String
     /// The RSA signing keys, the current one (if any yet) first, then retired ones.
     public let signingKeys: [SigningKeyRecord]
@@ -14,6 +18,8 @@ public struct Tenant: Sendable, Equatable {
         self.signingKey = signingKey
         self.adminKey = adminKey
         self.signingKeys = signingKeys
+        // Eight of the random bytes: enough to tell resets apart, and they sign nothing any more.
+        tokenEpoch = "0." + signingKey.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The key that signs new tokens; nil until the first one is made (keys are made on first use).

@@ -6,8 +6,9 @@ public struct ResetScope: Sendable, Equatable {
     public var keepUsers = false
     /// Groups and their members (members only when users are kept too).
     public var keepGroups = false
-    /// The token signing keys; when they are not kept every token issued so far stops working
-    /// (the key set is emptied, and a new key is made when the next token is).
+    /// The tenant's token epoch and signing keys. When they are not kept every token issued so far
+    /// stops working: the epoch the tokens carry (`Tenant.tokenEpoch`) changes, and a tenant that
+    /// had keys of its own signs with the service's again.
     public var keepSigningKey = false
     /// App registrations with their secrets and certificates.
     public var keepApplications = false
@@ -44,7 +45,7 @@ extension PendingWrite where Value == Tenant? {
     /// Puts the tenant back to its state when new, but for what `scope` keeps: phone methods, SMS
     /// sign-in registrations and the SMS policy always go. One write transaction: clients see the
     /// tenant before or after, never half reset. The tenant id and the admin key never change.
-    /// Answers the tenant with its new signing key, or nil when the key was kept.
+    /// Answers the tenant with its new token epoch, or nil when it was kept.
     public static func reset(_ scope: ResetScope, of store: PhoneStore) -> PendingWrite {
         let journal = store.journal
         return PendingWrite(committed: { [weak store] tenant in
@@ -112,12 +113,16 @@ extension PendingWrite where Value == Tenant {
             }
             // The registry of other tenants and the operator key are the service's, not this
             // tenant's state: a snapshot of the default tenant does not roll them back.
+            // Nor the signing keys every tenant shares: other tenants' tokens stay valid.
             let registry = try PhoneStore.registeredTenants(in: db)
             let operatorKey = try db.scalarText("SELECT operator_key FROM service_operator")
+            let serviceKeys = try PhoneStore.signingKeys(in: db, table: .service)
             try db.copy(from: from)
             try db.immediateTransaction {
-                try db.execute("DELETE FROM tenant_registry; DELETE FROM service_operator")
+                try db.execute(
+                    "DELETE FROM tenant_registry; DELETE FROM service_operator; DELETE FROM service_signing_key")
                 for record in registry { try PendingWrite<Void>.registerTenant(record).operation(db) }
+                for key in serviceKeys.reversed() { try PhoneStore.addSigningKey(key, to: .service, in: db) }
                 if let operatorKey {
                     try db.run(
                         "INSERT INTO service_operator (singleton, operator_key, created_at) VALUES (1, ?, ?)",

@@ -24,17 +24,24 @@ public final class PhoneStore: @unchecked Sendable {
     /// Whether and how much of the request journal this store keeps (other tenants' stores get the same).
     public var journalSettings: JournalSettings { journal.settings }
     private let observation = StoreObservation()
+    /// The store whose file keeps the service's signing keys (the default tenant's); nil when that
+    /// is this one.
+    let service: PhoneStore?
+    /// The service's signing keys as last read, when this store keeps them.
+    let serviceKeyState: Mutex<[SigningKeyRecord]>
 
     /// Opens (creating when missing) the database at `path`, migrates it and creates the tenant on
     /// first use, with id `tenantID` when given (a new tenant of a multi-tenant service).
-    /// `journal`: whether and how much of the request journal to keep.
+    /// `journal`: whether and how much of the request journal to keep. `service`: the default
+    /// tenant's store, for another tenant of the service (it keeps the signing keys tenants share).
     public init(
         path: String, durability: Durability = .full, journal: JournalSettings = JournalSettings(),
-        migrator: Migrator = Migrator(), tenantID: String? = nil
+        migrator: Migrator = Migrator(), tenantID: String? = nil, service: PhoneStore? = nil
     ) throws(StoreError) {
         self.path = path
         self.durability = durability
         self.journal = RequestJournal(settings: journal)
+        self.service = service
         do {
             let writer = try Database(path: path)
             // Refuse another application's file before `configure` switches it to WAL.
@@ -43,6 +50,8 @@ public final class PhoneStore: @unchecked Sendable {
             try Self.configure(writer, durability: durability, readOnly: false)
             try migrator.migrate(writer)
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer, id: tenantID))
+            self.serviceKeyState = Mutex(
+                service == nil ? try Self.signingKeys(in: writer, table: .service) : [])
             self.schemaVersion = migrator.latestVersion
             self.committer = try GroupCommitter(
                 writer: writer, syncsLog: durability == .full, observation: observation)
@@ -117,12 +126,14 @@ public final class PhoneStore: @unchecked Sendable {
             signingKeys: try signingKeys(in: db))
     }
 
-    /// Reads the tenant again from the database and serves that: another process (the command line
-    /// minting the tenant's first token) may have added a signing key since it was loaded.
+    /// Reads the tenant (and the service's signing keys) again from the database and serves that:
+    /// another process (the command line minting the first token) may have added a signing key
+    /// since they were loaded.
     @discardableResult
     public func reloadTenant() throws(StoreError) -> Tenant {
         guard let tenant = try read({ db in try Self.tenant(in: db) }) else { throw .noTenant }
         replaceTenant(tenant)
+        try reloadServiceSigningKeys()
         return tenant
     }
 
