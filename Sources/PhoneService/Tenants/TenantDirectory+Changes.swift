@@ -41,7 +41,7 @@ extension TenantDirectory {
                 entry.lastUsed = inner.clock
                 admit(store, &entry, &inner)
                 inner.entries[id] = entry
-                inner.byAdminKey[record.adminKey] = id
+                inner.byAdminKey[Secrets.hash(clientSecret: record.adminKey)] = id
             }
             return record
         } catch {
@@ -58,7 +58,7 @@ extension TenantDirectory {
         if id == defaultTenant.store.tenant.id { throw ChangeError.isDefault }
         let entry = try inner.withLock { inner throws(ChangeError) -> Entry in
             guard let entry = inner.entries.removeValue(forKey: id) else { throw .notFound(id) }
-            inner.byAdminKey[entry.record.adminKey] = nil
+            inner.byAdminKey[Secrets.hash(clientSecret: entry.record.adminKey)] = nil
             if entry.runtime != nil { inner.openCount -= 1 }
             inner.changing.insert(id)
             return entry

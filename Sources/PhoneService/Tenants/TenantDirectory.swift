@@ -31,7 +31,10 @@ final class TenantDirectory: Sendable {
 
     struct Inner {
         var entries: [String: Entry] = [:]
-        var byAdminKey: [String: String] = [:]
+        /// Tenant ids by the SHA-256 of their admin key: a lookup compares digests, so its timing
+        /// says nothing about how much of a presented key matched (the tenant's pipeline then
+        /// compares the key itself in constant time).
+        var byAdminKey: [[UInt8]: String] = [:]
         var openCount = 0
         var clock: UInt64 = 0
         /// Ids being created or deleted: taken, but not (or no longer) served.
@@ -65,7 +68,7 @@ final class TenantDirectory: Sendable {
                 continue
             }
             inner.entries[record.id] = Entry(record: record)
-            inner.byAdminKey[record.adminKey] = record.id
+            inner.byAdminKey[Secrets.hash(clientSecret: record.adminKey)] = record.id
         }
         self.inner = Mutex(inner)
         let templates = TemplateCache(paths: paths)
@@ -101,7 +104,10 @@ final class TenantDirectory: Sendable {
     func record(_ id: String) -> TenantRecord? { inner.withLock { $0.entries[id]?.record } }
 
     /// The tenant whose admin key is `key`, if any but the default one.
-    func tenantID(adminKey key: String) -> String? { inner.withLock { $0.byAdminKey[key] } }
+    func tenantID(adminKey key: String) -> String? {
+        let digest = Secrets.hash(clientSecret: key)
+        return inner.withLock { $0.byAdminKey[digest] }
+    }
 
     /// No tenant but the default one: Graph requests need not look at the token's `tid`.
     var isEmpty: Bool { inner.withLock { $0.entries.isEmpty } }
