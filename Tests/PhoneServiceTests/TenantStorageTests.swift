@@ -29,6 +29,27 @@ import Testing
         #expect(try PhoneStore.check(path: path).isEmpty)
     }
 
+    /// `serve` on that database migrates it and says so once, in its log; the migrated tenant then
+    /// signs tokens with the service's key (schema 12), which it accepts.
+    @Test func serveSaysWhichSchemaItMigratedFrom() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("state.db")
+        try FileManager.default.copyItem(atPath: Self.fixtures.appending(path: "main-551ff28.db").path, toPath: path)
+        let service = try ServiceProcess(databasePath: path)
+        #expect(service.log.contains("from-schema=10 to-schema=\(Migrator().latestVersion) database migrated"))
+        let token = try runPhoneService([
+            "token", "--db", path, "--user", "admin@contoso.com", "--scopes", "UserAuthenticationMethod.Read.All",
+        ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let phones = try service.client().request(
+            "GET", "/v1.0/users/alice%40contoso.com/authentication/phoneMethods",
+            headers: [("Authorization", "Bearer \(token)")])
+        #expect(phones.status == 200, "\(phones.text)")
+        service.signal(SIGTERM)
+        #expect(service.waitForExit()?.status == 0)
+        let again = try ServiceProcess(databasePath: path)
+        #expect(!again.log.contains("database migrated"), "up to date: nothing to say")
+    }
+
     /// 1,000 tenants: made from the template (p50 and p99 printed), then a service on the same file
     /// starts in under a second without opening them, and serving 200 of them keeps at most
     /// `maximumOpen` open, within a file-descriptor budget.

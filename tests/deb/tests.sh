@@ -138,6 +138,35 @@ test_upgrade() {
 }
 run_test "upgrade: apt-get install of a newer build under load keeps the phones and the conffile" test_upgrade
 
+# A database an older phone-service wrote (main at 551ff28, schema 10; TenantStorageTests opens the
+# same file), put in place as an operator restores a backup: the packaged service migrates it in
+# its sandbox, says so in the journal, and serves it. Then the state of the tests before is back.
+OLDER_ADMIN_KEY=psa_af4213129d8bbdf31ce532dc83e0d97c6f039256f27ddca4c68fae9ddbb53e43
+test_older_database() {
+    cp "$HERE/../../Tests/PhoneServiceTests/Fixtures/main-551ff28.db" "$ROOT/root/older.db"
+    sdx phone-service backup --db "$DB" /root/current.db >/dev/null
+    sctl stop phone-service.socket phone-service-tls.socket phone-service.service
+    sdx phone-service restore --db "$DB" --force /root/older.db >/dev/null
+    sctl start phone-service.socket phone-service-tls.socket
+    check "/healthz over HTTPS on the older database: 200" equals "$(https_status /healthz)" 200
+    check "the service logged the migration from schema 10" \
+        sdx sh -c 'journalctl -q -o cat -u phone-service.service | grep -q "from-schema=10 to-schema=.* database migrated"'
+    check "the older database's admin key" equals "$(sdx phone-service admin-key --db "$DB")" "$OLDER_ADMIN_KEY"
+    local older_token status
+    older_token=$(sdx phone-service token --db "$DB" --user admin@contoso.com --scopes UserAuthenticationMethod.Read.All)
+    status=$(net curl -s -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$WORK/ca.pem" \
+        -H "Authorization: Bearer $older_token" \
+        "https://localhost:8443/v1.0/users/alice%40contoso.com/authentication/phoneMethods")
+    check "its users' phones over HTTPS with a token the migrated schema signs: 200" equals "$status" 200
+    sctl stop phone-service.socket phone-service-tls.socket phone-service.service
+    sdx phone-service restore --db "$DB" --force /root/current.db >/dev/null
+    sctl start phone-service.socket phone-service-tls.socket
+    check "back to the tests' database: the phone is there" grep -q '+1 2065555555' <<<"$(phones_of_alice)"
+    check "the state directory holds nothing of root's" \
+        equals "$(sdx find /var/lib/private/phone-service -user root | wc -l)" 0
+}
+run_test "older database: one an earlier phone-service wrote is migrated by the packaged service" test_older_database
+
 test_remove() {
     sdx env DEBIAN_FRONTEND=noninteractive apt-get remove -y phone-service >"$WORK/remove.log" 2>&1 ||
         { cat "$WORK/remove.log"; return 1; }

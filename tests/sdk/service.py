@@ -76,15 +76,17 @@ class PhoneService:
         return self.cli("token", "--app", "--roles", roles)
 
     def forge_token(self, claims: dict) -> str:
-        """An RS256 token with any claims, signed with the tenant's current signing key (read from
-        the database, as its `kid`): for the token cases `phone-service token` refuses to mint, such
-        as an expired one. The key is made by the first token minted, so mint one first if needed."""
+        """An RS256 token with any claims, signed with the key the tenant signs with (read from the
+        database, as its `kid`): its own once a rotation made one, else the service's. For the token
+        cases `phone-service token` refuses to mint, such as an expired one. The key is made by the
+        first token minted, so mint one first if needed."""
         import jwt  # PyJWT, with `cryptography` for RS256
         from cryptography.hazmat.primitives.serialization import load_der_private_key
 
         def current_key():
             with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as db:
-                return db.execute("SELECT kid, private_key FROM signing_key WHERE retired_at IS NULL").fetchone()
+                table = "signing_key" if db.execute("SELECT 1 FROM signing_key").fetchone() else "service_signing_key"
+                return db.execute(f"SELECT kid, private_key FROM {table} WHERE retired_at IS NULL").fetchone()
 
         row = current_key()
         if row is None:

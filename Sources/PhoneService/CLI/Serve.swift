@@ -131,6 +131,11 @@ struct Serve: ParsableCommand {
                 Data("phone-service: error: '\(database.db)' fails PRAGMA quick_check\n".utf8))
             throw ExitCode.failure
         }
+        // An upgrade's schema change, said once: which version the file had and has now.
+        if let first = store.appliedMigrations.first, first > 1 {
+            logger.notice(
+                "database migrated", metadata: ["from-schema": "\(first - 1)", "to-schema": "\(store.schemaVersion)"])
+        }
         let sockets = try listenSockets()
         // Every certificate is checked before any socket is served: a bad one is one line and exit 1.
         var https: TLSOptions.Resolved?

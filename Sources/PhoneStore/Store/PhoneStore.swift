@@ -17,6 +17,8 @@ public final class PhoneStore: @unchecked Sendable {
     public var tenant: Tenant { tenantState.withLock { $0 } }
     private let tenantState: Mutex<Tenant>
     public let schemaVersion: Int
+    /// The migrations this open applied (none when the file was up to date; all for a new one).
+    public let appliedMigrations: [Int]
     private let committer: GroupCommitter
     private let readers: ConnectionPool
     /// The request journal's settings and its buffer of entries waiting to be written.
@@ -48,7 +50,7 @@ public final class PhoneStore: @unchecked Sendable {
             try writer.execute("PRAGMA busy_timeout = 5000")
             try Migrator.requirePhoneServiceDatabase(writer)
             try Self.configure(writer, durability: durability, readOnly: false)
-            try migrator.migrate(writer)
+            self.appliedMigrations = try migrator.migrate(writer)
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer, id: tenantID))
             self.serviceKeyState = Mutex(
                 service == nil ? try Self.signingKeys(in: writer, table: .service) : [])
