@@ -30,7 +30,7 @@ struct Record: Sendable {
     var elapsedNanoseconds: UInt64 { DispatchTime.now().uptimeNanoseconds - started }
 
     /// The journal row for the request answered `status` (with `error` when it failed). Never the
-    /// token, the query, a body or a number.
+    /// token, the query, a body or a number. Made only for a journaled request (`sequence` is set).
     func entry(status: Int, error: GraphError?) -> JournalEntry {
         JournalEntry(
             sequence: sequence ?? 0, at: arrived,
