@@ -100,37 +100,6 @@ WHEN NOT EXISTS (
 BEGIN
     SELECT RAISE(ABORT, 'sms_sign_in_number_matches_mobile');
 END;
-CREATE TABLE request_journal (
-    id INTEGER PRIMARY KEY,
-    -- When the request arrived: ISO 8601 UTC with milliseconds, "2026-11-21T10:00:00.123Z".
-    at TEXT NOT NULL CONSTRAINT request_journal_at_format CHECK (
-        length(at) = 24 AND at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'
-    ),
-    method TEXT NOT NULL,
-    -- The path as sent, percent-encoding kept, without the query string.
-    path TEXT NOT NULL,
-    status INTEGER NOT NULL CONSTRAINT request_journal_status_range CHECK (status BETWEEN 100 AND 599),
-    -- Graph's error code (`conflict`, `accessDenied`, ...) for an error answer, else NULL.
-    error_code TEXT,
-    request_id TEXT NOT NULL,
-    client_request_id TEXT NOT NULL,
-    -- The caller: a delegated token's user (object id) or an application token's app id; both NULL
-    -- when no token was verified.
-    caller_user_id TEXT,
-    caller_app_id TEXT,
-    -- The user whose phones the request addressed, once resolved.
-    target_user_id TEXT,
-    -- The phone method the route named, or the one a create made.
-    phone_method_id TEXT,
-    -- Microseconds from arrival until the answer was decided (for a write: before it reached the disk).
-    duration_us INTEGER NOT NULL CONSTRAINT request_journal_duration_not_negative CHECK (duration_us >= 0),
-    -- A retry that came before Retry-After had elapsed (set by throttling).
-    early_retry INTEGER NOT NULL DEFAULT 0 CONSTRAINT request_journal_early_retry_is_boolean CHECK (early_retry IN (0, 1)),
-    -- The id of the `$batch` request an inner request came from.
-    batch_id TEXT, explanation TEXT,
-    CONSTRAINT request_journal_one_caller CHECK (caller_user_id IS NULL OR caller_app_id IS NULL)
-) STRICT;
-CREATE INDEX request_journal_by_time ON request_journal (at);
 CREATE TABLE user (
     id TEXT PRIMARY KEY NOT NULL CONSTRAINT user_id_is_guid CHECK (
         length(id) = 36 AND id NOT GLOB '*[^0-9a-f-]*'
@@ -368,3 +337,41 @@ CREATE TABLE service_signing_key (
 ) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX service_signing_key_one_current
     ON service_signing_key (retired_at IS NULL) WHERE retired_at IS NULL;
+CREATE TABLE request_journal (
+    id INTEGER PRIMARY KEY,
+    -- The request's place in arrival order: a number taken when it arrived, larger for a later
+    -- request of the same tenant, across restarts too; the journal is listed by it.
+    seq INTEGER NOT NULL CONSTRAINT request_journal_seq_positive CHECK (seq > 0),
+    -- When the request arrived: ISO 8601 UTC with milliseconds, "2026-11-21T10:00:00.123Z".
+    at TEXT NOT NULL CONSTRAINT request_journal_at_format CHECK (
+        length(at) = 24 AND at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'
+    ),
+    method TEXT NOT NULL,
+    -- The path as sent, percent-encoding kept, without the query string.
+    path TEXT NOT NULL,
+    status INTEGER NOT NULL CONSTRAINT request_journal_status_range CHECK (status BETWEEN 100 AND 599),
+    -- Graph's error code (`conflict`, `accessDenied`, ...) for an error answer, else NULL.
+    error_code TEXT,
+    request_id TEXT NOT NULL,
+    client_request_id TEXT NOT NULL,
+    -- The caller: a delegated token's user (object id) or an application token's app id; both NULL
+    -- when no token was verified.
+    caller_user_id TEXT,
+    caller_app_id TEXT,
+    -- The user whose phones the request addressed, once resolved.
+    target_user_id TEXT,
+    -- The phone method the route named, or the one a create made.
+    phone_method_id TEXT,
+    -- Microseconds from arrival until the answer was decided (for a write: before it reached the disk).
+    duration_us INTEGER NOT NULL CONSTRAINT request_journal_duration_not_negative CHECK (duration_us >= 0),
+    -- A retry that came before Retry-After had elapsed (set by throttling).
+    early_retry INTEGER NOT NULL DEFAULT 0 CONSTRAINT request_journal_early_retry_is_boolean CHECK (early_retry IN (0, 1)),
+    -- The id of the `$batch` request an inner request came from.
+    batch_id TEXT,
+    -- For a 403: the scopes, roles or directory roles that would have been accepted and what the
+    -- caller had (migration 10).
+    explanation TEXT,
+    CONSTRAINT request_journal_one_caller CHECK (caller_user_id IS NULL OR caller_app_id IS NULL)
+) STRICT;
+CREATE INDEX request_journal_by_time ON request_journal (at);
+CREATE INDEX request_journal_by_arrival ON request_journal (seq);

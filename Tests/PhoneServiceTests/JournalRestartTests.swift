@@ -5,7 +5,8 @@ import Testing
 @testable import PhoneStore
 
 /// The real binary keeps its journal across restarts: after SIGTERM every request's row (reads
-/// too: the buffer is flushed on the way out), after SIGKILL every acknowledged write's row.
+/// too: the buffer is flushed on the way out), after SIGKILL every acknowledged write's row; and
+/// its arrival numbers keep growing.
 @Suite struct JournalRestartTests {
     /// The request ids `GET /_admin/journal` lists, all pages.
     static func journaledRequestIDs(_ service: ServiceProcess, adminKey: String) throws -> Set<String> {
@@ -48,6 +49,18 @@ import Testing
         let again = try ServiceProcess(databasePath: path)
         let journaled = try Self.journaledRequestIDs(again, adminKey: key)
         for id in requestIDs { #expect(journaled.contains(id), "\(id) is missing") }
+
+        // The restarted service numbers on from the file's largest arrival number: its first
+        // request is listed first, with a larger number than every row before the restart.
+        let later = try again.client().request("GET", collection, headers: headers)
+        #expect(later.status == 200)
+        let page = try again.client().request(
+            "GET", "/_admin/journal?top=1000", headers: [("Authorization", "Bearer \(key)")])
+        let numbers = page.items.compactMap { $0["sequence"] as? Int }
+        #expect(page.items.first?["requestId"] as? String == later.headers["request-id"])
+        // (Each start's readiness probe left a 401 row too.)
+        #expect(numbers.count == page.items.count && numbers.count > requestIDs.count)
+        #expect(numbers == numbers.sorted(by: >) && Set(numbers).count == numbers.count, "\(numbers)")
     }
 
     @Test func everyAcknowledgedWriteIsInTheJournalAfterSIGKILL() throws {

@@ -145,7 +145,7 @@ import Testing
         let first = try admin("/journal")
         let item = try #require(first.items.first)
         #expect(item["method"] as? String == "GET" && item["callerUserId"] is NSNull)
-        for key in ["id", "dateTime", "path", "errorCode", "requestId", "clientRequestId", "callerAppId"] {
+        for key in ["id", "sequence", "dateTime", "path", "errorCode", "requestId", "clientRequestId", "callerAppId"] {
             #expect(item[key] != nil, "\(key)")
         }
         for key in ["targetUserId", "phoneMethodId", "durationMicroseconds", "earlyRetry", "batchId", "explanation"] {
@@ -179,6 +179,42 @@ import Testing
             #expect(refused.status == 400, "\(query): \(refused.text)")
             #expect(refused.errorMessage?.contains("'\(filter)'") == true, "\(query): \(refused.text)")
         }
+    }
+
+    /// A `$batch` runs its requests one after the other, microseconds apart, mostly within one
+    /// millisecond: each pair is a refusal (a read: its row is buffered, stored later) and the write
+    /// that followed it (its row stored in the write's transaction, first). The journal lists them
+    /// in the order they arrived; listed by time and id, a pair of one millisecond came out swapped.
+    @Test func aRefusalAndTheWriteAfterItAreListedInArrivalOrder() throws {
+        let phones = "/users/alice@contoso.com/authentication/phoneMethods"
+        let (office, mobile) = ("\(phones)/\(PhoneType.office.methodID)", "\(phones)/\(PhoneType.mobile.methodID)")
+        var requests: [[String: Any]] = []
+        var expected: [Int] = []
+        for pair in 0..<10 {
+            requests.append(inner("\(2 * pair)", "GET", office))
+            if pair % 2 == 0 {
+                requests.append(inner("\(2 * pair + 1)", "POST", phones, body: mobileBody))
+                expected += [404, 201]
+            } else {
+                requests.append(inner("\(2 * pair + 1)", "DELETE", mobile))
+                expected += [404, 204]
+            }
+        }
+        let answer = try fixture.batch(.v1, requests)
+        #expect(answer.response.status == 200, "\(answer.response.text)")
+        #expect((0..<20).compactMap { answer.status("\($0)") } == expected)
+        let batchID = try #require(answer.response.headers["request-id"])
+        let listed = try rows().filter { $0.batchID == batchID }
+        #expect(listed.reversed().map(\.status) == expected, "oldest first: \(listed.map { ($0.status, $0.at) })")
+        // The same order page by page, one row a page, through the next links.
+        var link: String? = "/_admin/journal?top=1"
+        var paged: [Int] = []
+        while let next = link {
+            let page = try server.send("GET", next, token: server.store.tenant.adminKey)
+            paged += page.items.compactMap { $0["status"] as? Int }
+            link = page.object["@odata.nextLink"] as? String
+        }
+        #expect(paged.reversed() == [200] + expected, "the batch's own row comes first (it arrived first)")
     }
 
     /// A 403 is Graph's plain `accessDenied` on the wire; its row says what was missing.

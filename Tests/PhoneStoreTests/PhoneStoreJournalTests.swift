@@ -12,7 +12,9 @@ import Testing
         status: Int = 200, caller: String? = Fixture.aliceID, target: String? = Fixture.aliceID,
         millisecond: Int = 0
     ) -> JournalEntry {
+        // Numbered as if the requests had arrived in the order of their times.
         JournalEntry(
+            sequence: Int64(second) * 1000 + Int64(millisecond) + 1,
             at: Timestamp.format(milliseconds: Int64(1_800_000_000 + second) * 1000 + Int64(millisecond)),
             method: method, path: path, status: status, errorCode: status >= 400 ? "conflict" : nil,
             requestID: UUID().uuidString.lowercased(), clientRequestID: "client-\(second)", callerUserID: caller,
@@ -102,6 +104,119 @@ import Testing
             }
             #expect(pages.flatMap { $0 } == (10..<20).reversed().map { "client-\($0)" })
             #expect(pages.map(\.count) == [3, 3, 3, 1])
+        }
+    }
+
+    /// A refusal and the write that followed it, in the same millisecond: the write's row is stored
+    /// first (in the write's transaction), the refusal's when the buffer is flushed, and the listing
+    /// still has them in the order they arrived (by time and id it had the write first).
+    @Test func rowsOfOneMillisecondAreListedInArrivalOrderNotStorageOrder() throws {
+        try withStore { store, _ in
+            var refusal = Self.entry(1, method: "POST", status: 503)
+            refusal.sequence = store.takeJournalSequence()
+            var write = Self.entry(1, method: "POST", status: 201)
+            write.sequence = store.takeJournalSequence()
+            #expect(refusal.at == write.at && refusal.sequence < write.sequence)
+            try Self.insert([write], into: store)
+            store.recordLater(refusal)
+            try store.flushJournal()
+            let rows = try Self.all(store)
+            #expect(rows.map(\.status) == [201, 503], "newest first")
+            #expect(rows.map(\.sequence) == [write.sequence, refusal.sequence])
+            let (writeID, refusalID) = (try #require(rows.first?.id), try #require(rows.last?.id))
+            #expect(writeID < refusalID, "the write's row was stored first")
+            // A page of one row, then the next page after it, in the same order.
+            let first = try store.journalEntries(JournalFilter(top: 1))
+            #expect(first.entries.map(\.status) == [201] && first.more)
+            let second = try store.journalEntries(JournalFilter(top: 1, after: writeID))
+            #expect(second.entries.map(\.status) == [503] && !second.more)
+            #expect(try store.journalEntries(JournalFilter(top: 1, after: refusalID)).entries.isEmpty)
+        }
+    }
+
+    /// Numbers taken concurrently are all different, and each is larger than every number taken
+    /// before it on any thread (a refusal answered before the next request arrives is numbered first).
+    @Test func arrivalNumbersAreUniqueAndGrow() throws {
+        try withStore { store, _ in
+            let numbers = Mutex<[Int64]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                var mine: [Int64] = []
+                for _ in 0..<1000 { mine.append(store.takeJournalSequence()) }
+                #expect(mine == mine.sorted() && Set(mine).count == mine.count)
+                numbers.withLock { $0 += mine }
+            }
+            #expect(numbers.withLock { $0.sorted() } == Array(1...8000))
+        }
+    }
+
+    /// A store numbers on from the largest number its file holds: after a restart, and after a
+    /// snapshot brought back rows numbered higher than this run got to.
+    @Test func arrivalNumbersKeepGrowingAcrossRestartsAndRestores() throws {
+        try TemporaryDatabase.with { path in
+            let snapshot = TemporaryDatabase.makePath()
+            defer { TemporaryDatabase.remove(snapshot) }
+            var store = try PhoneStore(path: path)
+            var entries = (0..<3).map { Self.entry($0) }
+            for index in entries.indices { entries[index].sequence = store.takeJournalSequence() }
+            try Self.insert(entries, into: store)
+            #expect(entries.map(\.sequence) == [1, 2, 3])
+            store.close()
+
+            store = try PhoneStore(path: path)
+            #expect(store.takeJournalSequence() == 4)
+            try store.backup(to: snapshot)
+            try store.reset(ResetScope())
+            store.close()
+            // An empty journal: the next run starts again at 1, until the snapshot's rows are back.
+            store = try PhoneStore(path: path)
+            #expect(store.takeJournalSequence() == 1)
+            try store.restoreLive(from: snapshot)
+            let next = store.takeJournalSequence()
+            #expect(next == 4, "above the restored rows' 3")
+            var later = Self.entry(0)
+            later.sequence = next
+            try Self.insert([later], into: store)
+            #expect(try Self.all(store).map(\.sequence) == [4, 3, 2, 1])
+            store.close()
+        }
+    }
+
+    /// Rows stored before version 13 get numbers in the order they were listed in (time, then id),
+    /// keep their ids, and come before every new row.
+    @Test func rowsStoredBeforeArrivalNumbersKeepTheirOrder() throws {
+        try TemporaryDatabase.with { path in
+            let before = Migrator(migrations: Migration.embedded.filter { $0.version < 13 })
+            // A file as version 12 left it (a store would read the arrival numbers it lacks).
+            do {
+                let db = try Database(path: path)
+                try before.migrate(db)
+                // Ids 1 and 3 arrived in the same millisecond, id 2 a millisecond later.
+                for (id, millisecond) in [(1, 5), (2, 6), (3, 5)] as [(Int64, Int64)] {
+                    try db.run(
+                        """
+                        INSERT INTO request_journal (id, at, method, path, status, request_id, client_request_id,
+                            duration_us)
+                        VALUES (?, ?, 'GET', '/v1.0/me/authentication/phoneMethods', 200, ?, '', 1)
+                        """,
+                        [
+                            .integer(id), .text(Timestamp.format(milliseconds: 1_800_000_000_000 + millisecond)),
+                            .text("old-\(id)"),
+                        ])
+                }
+            }
+
+            let store = try PhoneStore(path: path)
+            #expect(store.schemaVersion >= 13)
+            let migrated = try Self.all(store)
+            #expect(migrated.map(\.requestID) == ["old-2", "old-3", "old-1"])
+            #expect(migrated.map(\.sequence) == [3, 2, 1])
+            #expect(migrated.map(\.id) == [2, 3, 1])
+            var new = Self.entry(0)
+            new.sequence = store.takeJournalSequence()
+            #expect(new.sequence == 4)
+            try Self.insert([new], into: store)
+            #expect(try Self.all(store).map(\.requestID) == [new.requestID, "old-2", "old-3", "old-1"])
+            store.close()
         }
     }
 
@@ -285,7 +400,7 @@ import Testing
                 into: store)
             let shell = try SQLiteShell.run([
                 "-readonly", path,
-                "SELECT method, status, error_code FROM request_journal WHERE method = 'POST' ORDER BY at DESC",
+                "SELECT method, status, error_code FROM request_journal WHERE method = 'POST' ORDER BY seq DESC",
             ])
             #expect(shell.status == 0, "\(shell.standardError)")
             #expect(shell.standardOutput == "POST|201|\nPOST|409|conflict\n")

@@ -442,6 +442,7 @@ struct RuleTests {
         // The request journal: written only by the service from typed values, never a Graph rule.
         "request_journal_at_format", "request_journal_status_range", "request_journal_duration_not_negative",
         "request_journal_early_retry_is_boolean", "request_journal_one_caller", "request_journal_by_time",
+        "request_journal_seq_positive", "request_journal_by_arrival",
         // Sign-in: written only by the store from typed values (keys, hashes), or indexes.
         "signing_key_one_current", "service_signing_key_one_current", "app_secret_by_app", "app_certificate_by_app",
         // The tenant registry and the operator key: written only by the service, from an id it

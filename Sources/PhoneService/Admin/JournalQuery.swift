@@ -2,7 +2,7 @@ import Foundation
 import PhoneStore
 
 /// `GET /_admin/journal?user=&app=&method=&path=&status=&since=&afterId=&top=&skipToken=`: the request
-/// journal, newest first, a page at a time, with `@odata.nextLink` while more rows match. `afterId`
+/// journal, newest first (by arrival number), a page at a time, with `@odata.nextLink` while more rows match. `afterId`
 /// keeps rows stored after that row (the dashboard's live timeline polls with its largest id). A
 /// filter that does not parse is a 400 that names it.
 struct JournalQuery: Equatable {
@@ -107,7 +107,8 @@ struct JournalQuery: Equatable {
     static func value(_ entry: JournalEntry) -> JSONValue {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
         return .object([
-            ("id", .number(Double(entry.id ?? 0))), ("dateTime", .string(entry.at)), ("method", .string(entry.method)),
+            ("id", .number(Double(entry.id ?? 0))), ("sequence", .number(Double(entry.sequence))),
+            ("dateTime", .string(entry.at)), ("method", .string(entry.method)),
             ("path", .string(entry.path)), ("status", .number(Double(entry.status))),
             ("errorCode", optional(entry.errorCode)), ("requestId", .string(entry.requestID)),
             ("clientRequestId", .string(entry.clientRequestID)), ("callerUserId", optional(entry.callerUserID)),

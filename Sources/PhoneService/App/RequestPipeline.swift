@@ -56,7 +56,7 @@ final class RequestPipeline: Sendable {
         respond: @escaping @Sendable (@escaping HTTPServer.Answer) -> Void
     ) {
         let family = RouteFamily(request.target)
-        var record = Record(request: request, journaled: family.isJournaled && store.keepsJournal)
+        var record = newRecord(request, family: family)
         var delayMilliseconds = 0
         let outcome: HandlerOutcome
         do {
@@ -97,7 +97,7 @@ final class RequestPipeline: Sendable {
     /// The answer to a body over `limit` bytes: in Graph's envelope, or Entra's on a sign-in path.
     func tooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
         let family = RouteFamily(request.target)
-        let record = Record(request: request, journaled: family.isJournaled && store.keepsJournal)
+        let record = newRecord(request, family: family)
         if family == .identity {
             let answer = EntraError(.bodyTooLarge(limit: limit)).response(
                 record.response, base: IdentityURLs.base(for: request))
@@ -109,7 +109,13 @@ final class RequestPipeline: Sendable {
     /// The answer to a request refused before it reached a tenant (a `tid` that names no tenant, a
     /// tenant that failed to open), in Graph's envelope, logged and not journaled.
     func refuse(_ request: HTTPRequest, _ error: GraphError) -> HTTPResponse {
-        finish(.failure(error), Record(request: request, journaled: false), journaled: false)
+        finish(.failure(error), Record(request: request, journal: nil), journaled: false)
+    }
+
+    /// The record of a request that just arrived; journaled (and numbered) when its family is and
+    /// the store keeps a journal.
+    private func newRecord(_ request: HTTPRequest, family: RouteFamily) -> Record {
+        Record(request: request, journal: family.isJournaled && store.keepsJournal ? store : nil)
     }
 
     /// Steps 1 to 6: everything that decides which handler answers, and runs it.

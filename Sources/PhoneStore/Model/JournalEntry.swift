@@ -1,8 +1,11 @@
 /// One row of the request journal: a Graph request and how it was answered. Holds no token, body,
 /// query string or phone number; `path` is the path as sent, without the query.
 public struct JournalEntry: Sendable, Equatable {
-    /// The row id (grows by one per row); nil until stored.
+    /// The row id (grows by one per row, in the order rows are stored); nil until stored.
     public var id: Int64?
+    /// The request's place in arrival order, taken when it arrived (`PhoneStore.takeJournalSequence`):
+    /// the journal is listed by it, as rows are not stored in the order requests arrived.
+    public var sequence: Int64
     /// When the request arrived, ISO 8601 UTC with milliseconds (`Timestamp.nowWithMilliseconds()`).
     public var at: String
     public var method: String
@@ -31,12 +34,13 @@ public struct JournalEntry: Sendable, Equatable {
     public var explanation: String?
 
     public init(
-        id: Int64? = nil, at: String, method: String, path: String, status: Int, errorCode: String? = nil,
-        requestID: String, clientRequestID: String, callerUserID: String? = nil, callerAppID: String? = nil,
-        targetUserID: String? = nil, phoneMethodID: String? = nil, durationMicroseconds: Int64 = 0,
-        earlyRetry: Bool = false, batchID: String? = nil, explanation: String? = nil
+        id: Int64? = nil, sequence: Int64, at: String, method: String, path: String, status: Int,
+        errorCode: String? = nil, requestID: String, clientRequestID: String, callerUserID: String? = nil,
+        callerAppID: String? = nil, targetUserID: String? = nil, phoneMethodID: String? = nil,
+        durationMicroseconds: Int64 = 0, earlyRetry: Bool = false, batchID: String? = nil, explanation: String? = nil
     ) {
         self.id = id
+        self.sequence = sequence
         self.at = at
         self.method = method
         self.path = path
@@ -71,7 +75,7 @@ public struct JournalFilter: Sendable, Equatable {
     public var since: String?
     /// The most rows one page returns.
     public var top: Int
-    /// Continue after this row id (the last row of the previous page).
+    /// Continue after this row (its id: the last row of the previous page), in arrival order.
     public var after: Int64?
     /// Only rows stored after the row with this id (ids grow as rows are stored, whenever they
     /// arrived): what a live view polls with, passing the largest id it has.

@@ -4,6 +4,15 @@ extension PhoneStore {
     /// Whether requests are journaled (`serve --journal on`).
     public var keepsJournal: Bool { journal.settings.enabled }
 
+    /// The arrival number of a request that just arrived (`JournalEntry.sequence`): one atomic
+    /// increment, larger than every number this store's file holds or handed out before.
+    public func takeJournalSequence() -> Int64 { journal.nextSequence() }
+
+    /// The largest arrival number the file holds, 0 for none (one step down the index).
+    static func largestJournalSequence(in db: Database) throws -> Int64 {
+        try db.scalarInt("SELECT max(seq) FROM request_journal") ?? 0
+    }
+
     /// Records the entry of a write in the write's own transaction (on the writer thread, from the
     /// write's job), so the row commits (or is lost) with the write it describes.
     static func record(_ entry: JournalEntry, journal: RequestJournal, in db: Database) throws {
@@ -81,7 +90,7 @@ extension PhoneStore {
     public static let journalRowsPerInsert = 16
 
     private static let insertColumns = """
-        INSERT INTO request_journal (at, method, path, status, error_code, request_id, client_request_id,
+        INSERT INTO request_journal (seq, at, method, path, status, error_code, request_id, client_request_id,
             caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id,
             explanation)
         VALUES
@@ -105,26 +114,27 @@ extension PhoneStore {
     private static func bind(_ entry: JournalEntry, to statement: Statement, from index: inout Int32)
         throws(SQLiteError)
     {
-        try statement.bind(entry.at, at: index)
-        try statement.bind(entry.method, at: index + 1)
-        try statement.bind(entry.path, at: index + 2)
-        try statement.bind(Int64(entry.status), at: index + 3)
-        try statement.bind(entry.errorCode, at: index + 4)
-        try statement.bind(entry.requestID, at: index + 5)
-        try statement.bind(entry.clientRequestID, at: index + 6)
-        try statement.bind(entry.callerUserID, at: index + 7)
-        try statement.bind(entry.callerAppID, at: index + 8)
-        try statement.bind(entry.targetUserID, at: index + 9)
-        try statement.bind(entry.phoneMethodID, at: index + 10)
-        try statement.bind(max(0, entry.durationMicroseconds), at: index + 11)
-        try statement.bind(entry.earlyRetry ? 1 : 0, at: index + 12)
-        try statement.bind(entry.batchID, at: index + 13)
-        try statement.bind(entry.explanation, at: index + 14)
+        try statement.bind(entry.sequence, at: index)
+        try statement.bind(entry.at, at: index + 1)
+        try statement.bind(entry.method, at: index + 2)
+        try statement.bind(entry.path, at: index + 3)
+        try statement.bind(Int64(entry.status), at: index + 4)
+        try statement.bind(entry.errorCode, at: index + 5)
+        try statement.bind(entry.requestID, at: index + 6)
+        try statement.bind(entry.clientRequestID, at: index + 7)
+        try statement.bind(entry.callerUserID, at: index + 8)
+        try statement.bind(entry.callerAppID, at: index + 9)
+        try statement.bind(entry.targetUserID, at: index + 10)
+        try statement.bind(entry.phoneMethodID, at: index + 11)
+        try statement.bind(max(0, entry.durationMicroseconds), at: index + 12)
+        try statement.bind(entry.earlyRetry ? 1 : 0, at: index + 13)
+        try statement.bind(entry.batchID, at: index + 14)
+        try statement.bind(entry.explanation, at: index + 15)
         index += columnsPerRow
     }
 
     /// The columns of `insertColumns`, each bound by `bind(_:to:from:)`.
-    private static let columnsPerRow: Int32 = 15
+    private static let columnsPerRow: Int32 = 16
 
     /// Deletes the oldest rows past `maximumRows` and the rows older than `maximumAgeSeconds`, at
     /// most `RequestJournal.pruneLimit` of each per call; true when a limit was reached (rows may be
@@ -154,7 +164,8 @@ extension PhoneStore {
         return try perform(PendingWrite { db in try Self.prune(settings, in: db, now: now) })
     }
 
-    /// One page of journal rows, newest first (by arrival, then id), and whether more follow.
+    /// One page of journal rows, newest first (by arrival number; then by id, should two processes
+    /// have numbered rows of one file alike), and whether more follow.
     public func journalEntries(_ filter: JournalFilter) throws(StoreError) -> (entries: [JournalEntry], more: Bool) {
         try read { db in
             var conditions: [String] = []
@@ -190,28 +201,29 @@ extension PhoneStore {
                 values.append(.integer(storedAfter))
             }
             if let after = filter.after {
-                // Rows after the anchor in (at, id) order; none when the anchor was pruned.
-                conditions.append("(at, id) < (SELECT at, id FROM request_journal WHERE id = ?)")
+                // Rows after the anchor in (seq, id) order; none when the anchor was pruned.
+                conditions.append("(seq, id) < (SELECT seq, id FROM request_journal WHERE id = ?)")
                 values.append(.integer(after))
             }
             let top = max(1, filter.top)
             values.append(.integer(Int64(top + 1)))
             let sql = """
-                SELECT id, at, method, path, status, error_code, request_id, client_request_id, caller_user_id,
-                    caller_app_id, target_user_id, phone_method_id, duration_us, early_retry, batch_id,
-                    explanation
+                SELECT id, seq, at, method, path, status, error_code, request_id, client_request_id,
+                    caller_user_id, caller_app_id, target_user_id, phone_method_id, duration_us, early_retry,
+                    batch_id, explanation
                 FROM request_journal \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                ORDER BY at DESC, id DESC LIMIT ?
+                ORDER BY seq DESC, id DESC LIMIT ?
                 """
             var entries: [JournalEntry] = []
             try db.query(sql, values) { row in
                 entries.append(
                     JournalEntry(
-                        id: row.int(0), at: row.text(1) ?? "", method: row.text(2) ?? "", path: row.text(3) ?? "",
-                        status: Int(row.int(4)), errorCode: row.text(5), requestID: row.text(6) ?? "",
-                        clientRequestID: row.text(7) ?? "", callerUserID: row.text(8), callerAppID: row.text(9),
-                        targetUserID: row.text(10), phoneMethodID: row.text(11), durationMicroseconds: row.int(12),
-                        earlyRetry: row.int(13) != 0, batchID: row.text(14), explanation: row.text(15)))
+                        id: row.int(0), sequence: row.int(1), at: row.text(2) ?? "", method: row.text(3) ?? "",
+                        path: row.text(4) ?? "", status: Int(row.int(5)), errorCode: row.text(6),
+                        requestID: row.text(7) ?? "", clientRequestID: row.text(8) ?? "", callerUserID: row.text(9),
+                        callerAppID: row.text(10), targetUserID: row.text(11), phoneMethodID: row.text(12),
+                        durationMicroseconds: row.int(13), earlyRetry: row.int(14) != 0, batchID: row.text(15),
+                        explanation: row.text(16)))
             }
             let more = entries.count > top
             if more { entries.removeLast() }

@@ -94,6 +94,7 @@ extension PendingWrite where Value == Tenant {
     /// The snapshot must be a sound phone-service database of this tenant and schema version.
     public static func restoreLive(from source: String, into store: PhoneStore) -> PendingWrite {
         let (schemaVersion, tenantID) = (store.schemaVersion, store.tenant.id)
+        let journal = store.journal
         return PendingWrite(
             transactional: false, committed: { [weak store] tenant in store?.replaceTenant(tenant) }
         ) { db in
@@ -130,6 +131,9 @@ extension PendingWrite where Value == Tenant {
                 }
             }
             guard let tenant = try PhoneStore.tenant(in: db) else { throw StoreError.noTenant }
+            // The snapshot's rows may carry larger arrival numbers than this run hands out (it was
+            // taken before a reset emptied the journal and the service restarted).
+            journal.raiseSequence(above: try PhoneStore.largestJournalSequence(in: db))
             return tenant
         }
     }

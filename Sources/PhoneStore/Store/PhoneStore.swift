@@ -51,6 +51,7 @@ public final class PhoneStore: @unchecked Sendable {
             try Migrator.requirePhoneServiceDatabase(writer)
             try Self.configure(writer, durability: durability, readOnly: false)
             self.appliedMigrations = try migrator.migrate(writer)
+            self.journal.raiseSequence(above: try Self.largestJournalSequence(in: writer))
             self.tenantState = Mutex(try Self.loadOrCreateTenant(writer, id: tenantID))
             self.serviceKeyState = Mutex(
                 service == nil ? try Self.signingKeys(in: writer, table: .service) : [])

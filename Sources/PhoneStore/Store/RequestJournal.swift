@@ -59,9 +59,24 @@ final class RequestJournal: Sendable {
 
     let settings: JournalSettings
     private let state = Mutex(State())
+    /// The last arrival number taken (`nextSequence`): an atomic, not the mutex, as every journaled
+    /// request takes one when it arrives, on whichever pool thread it came.
+    private let lastSequence = Atomic<Int64>(0)
 
     init(settings: JournalSettings) {
         self.settings = settings
+    }
+
+    /// The next arrival number: larger than every one taken before from this journal, whichever
+    /// thread took it (a read-modify-write always sees the latest value, even relaxed).
+    func nextSequence() -> Int64 {
+        lastSequence.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    /// Makes later numbers larger than `stored`: the largest one the file holds, when the store
+    /// opens (so numbers keep growing across restarts) and after a snapshot brought rows back.
+    func raiseSequence(above stored: Int64) {
+        lastSequence.max(stored, ordering: .relaxed)
     }
 
     func buffer(_ entry: JournalEntry) -> Next {

@@ -48,7 +48,7 @@ const timeline = {
       // What went wrong first, then where and when, then the ids.
       const fields = [
         ["Status", row.status], ["Error code", row.errorCode], ["Why refused", row.explanation],
-        ["Path", row.path], ["Arrived", row.dateTime], ["Row", row.id], ["Request id", row.requestId],
+        ["Path", row.path], ["Arrived", row.dateTime], ["Arrival number", row.sequence], ["Row", row.id], ["Request id", row.requestId],
         ["Client request id", row.clientRequestId], ["Caller (user)", row.callerUserId], ["Caller (app)", row.callerAppId],
         ["Target user", row.targetUserId], ["Phone method", row.phoneMethodId],
         ["Duration", (row.durationMicroseconds / 1000).toFixed(3) + " ms"], ["Early retry", row.earlyRetry ? "yes: before Retry-After elapsed" : "no"],
@@ -71,11 +71,12 @@ const timeline = {
       h("figure", {}, chart.errors(state.rows), h("figcaption", {}, "Errors by code")));
 
     const add = (rows) => {
-      // Rows come newest first; those stored later can have arrived earlier (reads are buffered).
+      // Rows come newest first, by arrival number; those stored later can have arrived earlier
+      // (reads are buffered), so the merged list is sorted again.
       const known = new Set(state.rows.map((row) => row.id));
       const fresh = rows.filter((row) => !known.has(row.id));
       if (!fresh.length) return;
-      state.rows = fresh.concat(state.rows).sort((a, b) => b.dateTime.localeCompare(a.dateTime) || b.id - a.id).slice(0, this.limit);
+      state.rows = fresh.concat(state.rows).sort((a, b) => b.sequence - a.sequence || b.id - a.id).slice(0, this.limit);
       state.cursor = Math.max(state.cursor, ...fresh.map((row) => row.id));
       body.replaceChildren(...state.rows.map(line));
       if (state.selected !== null) for (const tr of body.children) tr.classList.toggle("selected", tr.dataset.id === String(state.selected));
@@ -88,9 +89,11 @@ const timeline = {
         const page = await api.get("/journal" + query(Object.assign(filterValues(), { afterId: state.cursor, top: this.limit })));
         if (page.value.length) add(page.value);
         else if (state.cursor > 0) {
-          // A reset or a restore can bring the ids back below the cursor: start again then.
-          const newest = await api.get("/journal?top=1");
-          if (!newest.value.length || newest.value[0].id < state.cursor) { state.rows = []; state.cursor = 0; body.replaceChildren(); draw(); }
+          // A reset or a restore can bring the ids back below the cursor: start again when no row
+          // has the cursor's id or a larger one. (The newest row by arrival can have a smaller id
+          // than the cursor: a write stored before a read that arrived earlier.)
+          const stored = await api.get("/journal" + query({ afterId: state.cursor - 1, top: 1 }));
+          if (!stored.value.length) { state.rows = []; state.cursor = 0; body.replaceChildren(); draw(); }
         }
         live.textContent = "Live: updated " + new Date().toISOString().slice(11, 19) + " UTC";
         live.classList.remove("error");
