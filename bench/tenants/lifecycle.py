@@ -5,15 +5,15 @@ for today's reset. Python's standard library only, one keep-alive connection per
           DELETE /_admin/tenants/{id}
   reset:  POST /_admin/reset, two users and a token, on the default tenant
 
-Each for ROUNDS rounds sequentially and with 8 workers at once; prints a markdown table (p50, p99
-of one whole round, in ms).
+Each for ROUNDS rounds sequentially and with 8 workers (processes, like pytest-xdist's) at once;
+prints a markdown table (p50, p99 of one whole round, in ms).
 
     python3 bench/tenants/lifecycle.py HOST:PORT OPERATOR_KEY ADMIN_KEY [ROUNDS]
 """
 import http.client
 import json
 import sys
-import threading
+import multiprocessing
 import time
 
 ADDRESS, OPERATOR_KEY, ADMIN_KEY = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -67,37 +67,43 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
+def run_worker(body, worker, rounds, results):
+    """One worker's rounds on its own connection; puts (times, parts, errors) on `results`."""
+    client = Client()
+    times, parts, errors = [], [], []
+    for round_ in range(rounds):
+        start = time.perf_counter()
+        try:
+            part = body(client, worker, round_)
+        except Exception as error:  # noqa: BLE001 - counted and reported
+            errors.append(str(error))
+            client = Client()
+            continue
+        times.append((time.perf_counter() - start) * 1000)
+        if part is not None:
+            parts.append(part)
+    results.put((times, parts, errors))
+
+
 def measure(body, workers):
     """p50, p99 and rate of whole rounds, the errors, and p50 and p99 of what a round reports
-    of itself (a new tenant's creation), when it does."""
-    times, errors, parts = [], [], []
-    lock = threading.Lock()
-
-    def run(worker):
-        client = Client()
-        for round_ in range(ROUNDS // workers):
-            start = time.perf_counter()
-            try:
-                part = body(client, worker, round_)
-            except Exception as error:  # noqa: BLE001 - counted and reported
-                with lock:
-                    errors.append(str(error))
-                client = Client()
-                continue
-            with lock:
-                times.append((time.perf_counter() - start) * 1000)
-                if part is not None:
-                    parts.append(part)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in range(workers)]
+    of itself (a new tenant's creation), when it does. Each worker is a process of its own, as
+    pytest-xdist's workers are: threads of one interpreter would queue on its lock, and that wait
+    would be counted as the service's."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    processes = [context.Process(target=run_worker, args=(body, w, ROUNDS // workers, results))
+                 for w in range(workers)]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for process in processes:
+        process.start()
+    gathered = [results.get() for _ in processes]
     elapsed = time.perf_counter() - started
-    times.sort()
-    parts.sort()
+    for process in processes:
+        process.join()
+    times = sorted(t for worker_times, _, _ in gathered for t in worker_times)
+    parts = sorted(p for _, worker_parts, _ in gathered for p in worker_parts)
+    errors = [e for _, _, worker_errors in gathered for e in worker_errors]
     return (percentile(times, 0.5), percentile(times, 0.99), len(times) / elapsed, errors,
             (percentile(parts, 0.5), percentile(parts, 0.99)) if parts else None)
 

@@ -56,14 +56,23 @@ struct RouteTable<Handler: Sendable>: Sendable {
     /// Adds `handler` for `method` on `pattern`.
     mutating func add(_ method: String, _ pattern: String, _ handler: Handler) {
         var node = 0
-        for text in pattern.split(separator: "/") {
+        // Split as an array of bytes: every tenant that opens builds its table, and splitting a
+        // String (or its UTF-8 view) costs several times this (most of a tenant's creation).
+        let text = Array(pattern.utf8)
+        var segments: [ArraySlice<UInt8>] = []
+        var start = 0
+        for end in 0...text.count where end == text.count || text[end] == UInt8(ascii: "/") {
+            if end > start { segments.append(text[start..<end]) }
+            start = end + 1
+        }
+        for bytes in segments {
             let segment: Segment =
-                if text.hasPrefix("{") && text.hasSuffix("}") {
-                    .parameter(String(text.dropFirst().dropLast()))
-                } else if text.hasPrefix("~") {
-                    .action(text.dropFirst().lowercased())
+                if bytes.first == UInt8(ascii: "{") && bytes.last == UInt8(ascii: "}") {
+                    .parameter(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))
+                } else if bytes.first == UInt8(ascii: "~") {
+                    .action(String(decoding: bytes.dropFirst(), as: UTF8.self).lowercased())
                 } else {
-                    .literal(text.lowercased())
+                    .literal(String(decoding: bytes, as: UTF8.self).lowercased())
                 }
             if let existing = nodes[node].children.first(where: { $0.segment == segment }) {
                 node = existing.node
