@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import adal
 import httpx
 
-from test_clients import read_form
+from test_clients import register_web_app, sign_in_on_page
 
 GRAPH = "https://graph.microsoft.com"
 
@@ -39,23 +39,13 @@ def test_adal_device_code_sign_in(admin, https_base, tenant_id, app, user, targe
 
 def test_adal_redeems_a_code_from_the_v1_sign_in_page(admin, https_base, tenant_id, user, target):
     redirect = "http://localhost:8400/adal-callback"
-    created = admin.post("/applications", json={
-        "displayName": "ADAL web app", "delegatedPermissions": ["UserAuthenticationMethod.ReadWrite.All"],
-        "redirectUris": [redirect]})
-    created.raise_for_status()
-    web_app = created.json()
-    secret = admin.post(f"/applications/{web_app['appId']}/secrets").json()["secretText"]
+    web_app, secret = register_web_app(admin, "ADAL web app", redirect)
 
     # ADAL does not start the flow: an ADAL-era web app sends the browser to the v1 page itself.
     state = uuid.uuid4().hex
     query = urlencode({"response_type": "code", "client_id": web_app["appId"], "redirect_uri": redirect,
                        "resource": GRAPH, "state": state})
-    with httpx.Client(base_url=https_base) as browser:
-        page = browser.get(f"/{tenant_id}/oauth2/authorize?{query}")
-        assert page.status_code == 200, page.text
-        sign_in = read_form(page.text)
-        sign_in.fields.update(login=user["userPrincipalName"], passwd=user["password"])
-        answer = browser.post(sign_in.action, data=sign_in.fields)
+    answer = sign_in_on_page(https_base, f"/{tenant_id}/oauth2/authorize?{query}", user)
     assert answer.status_code == 302, answer.text
     returned = {name: values[0] for name, values in parse_qs(urlsplit(answer.headers["location"]).query).items()}
     assert returned["state"] == state
