@@ -345,30 +345,41 @@ def read_form(page: str) -> FormReader:
     return reader
 
 
+def register_web_app(admin, name: str, redirect: str) -> tuple[dict, str]:
+    """A confidential web app with the help desk's delegated permission and `redirect`; its secret."""
+    created = admin.post("/applications", json={
+        "displayName": name, "delegatedPermissions": ["UserAuthenticationMethod.ReadWrite.All"],
+        "redirectUris": [redirect]})
+    created.raise_for_status()
+    web_app = created.json()
+    return web_app, admin.post(f"/applications/{web_app['appId']}/secrets").json()["secretText"]
+
+
+def sign_in_on_page(https_base: str, url: str, user: dict) -> httpx.Response:
+    """What a browser does with an authorize URL: opens the page, fills in the user's name and
+    password, submits the form; the answer (not followed)."""
+    with httpx.Client(base_url=https_base) as browser:
+        page = browser.get(url)
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"], page.text
+        sign_in = read_form(page.text)
+        sign_in.fields.update(login=user["userPrincipalName"], passwd=user["password"])
+        return browser.post(sign_in.action, data=sign_in.fields)
+
+
 @pytest.mark.parametrize("response_mode", ["query", "form_post"])
 def test_msal_auth_code_flow_with_pkce_through_the_sign_in_page(admin, https_base, tenant_id, user, target,
                                                                   response_mode):
     """MSAL starts the flow (PKCE, state, nonce), a browser-like HTTP client signs in on the page
     and follows where it sends the code, and MSAL redeems it: the token manages target's phones."""
     redirect = "http://localhost:8400/callback"
-    created = admin.post("/applications", json={
-        "displayName": "Help desk web app", "delegatedPermissions": ["UserAuthenticationMethod.ReadWrite.All"],
-        "redirectUris": [redirect]})
-    created.raise_for_status()
-    web_app = created.json()
-    secret = admin.post(f"/applications/{web_app['appId']}/secrets").json()["secretText"]
+    web_app, secret = register_web_app(admin, "Help desk web app", redirect)
     client = msal.ConfidentialClientApplication(web_app["appId"], client_credential=secret,
                                                 authority=f"{https_base}/{tenant_id}", instance_discovery=False)
     scopes = ["https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All"]
     flow = client.initiate_auth_code_flow(scopes, redirect_uri=redirect, response_mode=response_mode)
     assert "code_challenge" in flow["auth_uri"]
 
-    with httpx.Client(base_url=https_base) as browser:
-        page = browser.get(flow["auth_uri"])
-        assert page.status_code == 200 and "text/html" in page.headers["content-type"], page.text
-        sign_in = read_form(page.text)
-        sign_in.fields.update(login=user["userPrincipalName"], passwd=user["password"])
-        answer = browser.post(sign_in.action, data=sign_in.fields)
+    answer = sign_in_on_page(https_base, flow["auth_uri"], user)
     if response_mode == "query":
         assert answer.status_code == 302, answer.text
         location = answer.headers["location"]

@@ -13,6 +13,7 @@ GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
 GRAPH_RESOURCE = "https://graph.microsoft.com"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+V1_DEVICE_CODE_GRANT = "device_code"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -150,14 +151,25 @@ def token_request(v1: bool) -> dict:
               {"client_id": CLIENT_ID, "refresh_token": text()},
               {**optional_secret, **({} if v1 else {"scope": DELEGATED_SCOPE})}),
     ]
-    if not v1:
+    redirect = text(examples=["http://localhost/callback"])
+    verifier = text("RFC 7636; `S256` or `plain`, as the challenge was made.")
+    if v1:
+        grants += [
+            grant(V1_DEVICE_CODE_GRANT, "A poll for a v1 device code's tokens (`authorization_pending` until "
+                  "approved); the device code in `code`, as ADAL sends it.",
+                  {"client_id": CLIENT_ID, "code": text(), **target}, optional_secret),
+            grant("authorization_code", "An authorization code (from either `authorize`), redeemed once; the PKCE "
+                  "verifier when the code was asked with a challenge.",
+                  {"client_id": CLIENT_ID, "code": text(), "redirect_uri": redirect, **target},
+                  {**optional_secret, "code_verifier": verifier}),
+        ]
+    else:
         grants += [
             grant(DEVICE_CODE_GRANT, "A poll for a device code's tokens (`authorization_pending` until approved).",
                   {"client_id": CLIENT_ID, "device_code": text()}, optional_secret),
             grant("authorization_code", "An authorization code (from `authorize`), redeemed once, with its PKCE "
                   "verifier.",
-                  {"client_id": CLIENT_ID, "code": text(), "redirect_uri": text(examples=["http://localhost/callback"]),
-                   "code_verifier": text("RFC 7636; `S256` or `plain`, as the challenge was made.")},
+                  {"client_id": CLIENT_ID, "code": text(), "redirect_uri": redirect, "code_verifier": verifier},
                   {**optional_secret, "nonce": text()}),
         ]
     # Every parameter at the top (what a form has, and what fuzzers bind values to), and per grant
@@ -188,6 +200,12 @@ AUTHORIZE_PARAMETERS = {
                       "description": "How the code reaches the redirect URI; another mode is an error page "
                                      "(AADSTS70007)."},
     "login_hint": text(), "prompt": text(),
+}
+# v1's page: `resource` for `scope` (optional there; the token endpoint asks for it again).
+AUTHORIZE_PARAMETERS_V1 = {
+    **{name: value for name, value in AUTHORIZE_PARAMETERS.items() if name != "scope"},
+    "resource": text("Microsoft Graph (`https://graph.microsoft.com` or its app id); another API is an error page "
+                     "(AADSTS500011).", examples=[GRAPH_RESOURCE]),
 }
 LOGOUT_FIELDS = {"post_logout_redirect_uri": text("Where to go back to: one of the app's redirect URIs."),
                  "client_id": CLIENT_ID, "state": text()}
@@ -273,6 +291,21 @@ def jwks(v2: bool) -> dict:
             "additionalProperties": False}
 
 
+def device_code_response(v1: bool) -> dict:
+    """v2's answer (RFC 8628's names), or v1's as ADAL reads it: `verification_url`, numbers as strings."""
+    url = "verification_url" if v1 else "verification_uri"
+    return {
+        "type": "object", "description": "v1's answer." if v1 else "v2's answer.",
+        "required": ["user_code", "device_code", url, "expires_in", "interval", "message"],
+        "properties": {
+            "user_code": {"type": "string", "pattern": "^[A-Z0-9]{9}$"},
+            "device_code": text(), url: text("The `devicelogin` page."),
+            "expires_in": {"const": "900" if v1 else 900}, "interval": {"const": "5" if v1 else 5},
+            "message": text(),
+        },
+        "additionalProperties": False}
+
+
 def schemas() -> dict:
     return {
         "entraError": error_schema(),
@@ -286,18 +319,18 @@ def schemas() -> dict:
         "jsonWebKeySetV1": jwks(v2=False),
         "deviceCodeRequest": {"type": "object", "required": ["client_id", "scope"],
                               "properties": {"client_id": CLIENT_ID, "scope": DELEGATED_SCOPE}},
-        "deviceCodeResponse": {
-            "type": "object",
-            "required": ["user_code", "device_code", "verification_uri", "expires_in", "interval", "message"],
-            "properties": {
-                "user_code": {"type": "string", "pattern": "^[A-Z0-9]{9}$"},
-                "device_code": text(), "verification_uri": text("The `devicelogin` page."),
-                "expires_in": {"const": 900}, "interval": {"const": 5}, "message": text(),
-            },
-            "additionalProperties": False},
+        "deviceCodeResponse": device_code_response(v1=False),
+        "deviceCodeRequestV1": {"type": "object", "required": ["client_id", "resource"],
+                                "properties": {"client_id": CLIENT_ID,
+                                               "resource": text("Microsoft Graph (or its app id).",
+                                                                examples=[GRAPH_RESOURCE])}},
+        "deviceCodeResponseV1": device_code_response(v1=True),
         "authorizeForm": {"type": "object", "description": "The page's form: the request's parameters and the "
                                                            "user's name and password.",
                           "properties": {**AUTHORIZE_PARAMETERS, **SIGN_IN_FIELDS}},
+        "authorizeFormV1": {"type": "object", "description": "v1's page's form: the request's parameters (with "
+                                                             "`resource`) and the user's name and password.",
+                            "properties": {**AUTHORIZE_PARAMETERS_V1, **SIGN_IN_FIELDS}},
         "deviceLoginForm": {"type": "object", "properties": {"otc": text("The user code."), **SIGN_IN_FIELDS}},
         "userRealm": {
             "type": "object",
@@ -351,6 +384,8 @@ def paths(json_response, headers: dict) -> dict:
     basic = [{}, {"clientSecretBasic": []}]
     query = [{"name": name, "in": "query", "required": False, "schema": value}
              for name, value in AUTHORIZE_PARAMETERS.items()]
+    query_v1 = [{"name": name, "in": "query", "required": False, "schema": value}
+                for name, value in AUTHORIZE_PARAMETERS_V1.items()]
     page_errors = ("Problems with the request itself (unknown tenant or app, unregistered redirect URI, "
                    "`response_type`, scope) are an error page naming the AADSTS code, never a redirect.")
     return {
@@ -389,7 +424,8 @@ def paths(json_response, headers: dict) -> dict:
         "/{tenant}/oauth2/token": {**tenant, "post": operation(
             "signIn.tokenV1", "Token endpoint (v1)",
             with_errors({"200": json_response("The tokens.", schema("tokenResponseV1"))}, "401"),
-            "`resource=` instead of `scope`; client credentials, password and refresh token. A user's token "
+            "`resource=` instead of `scope`; client credentials, password, refresh token, authorization code, and "
+            "device code as ADAL polls (`grant_type=device_code`, the device code in `code`). A user's token "
             "carries every delegated permission of the app.",
             body=form_body(schema("tokenRequestV1")), security=basic)},
         "/{tenant}/oauth2/v2.0/devicecode": {**tenant, "post": operation(
@@ -398,6 +434,12 @@ def paths(json_response, headers: dict) -> dict:
             "The code is approved by `POST /_admin/devicecodes/{userCode}/approve` or on the `devicelogin` page; "
             "the client polls the token endpoint meanwhile.",
             body=form_body(schema("deviceCodeRequest")))},
+        "/{tenant}/oauth2/devicecode": {**tenant, "post": operation(
+            "signIn.deviceCodeV1", "Start a device code sign-in (v1)",
+            with_errors({"200": json_response("The codes, in v1's shape.", schema("deviceCodeResponseV1"))}),
+            "`resource` instead of `scope` (ADAL's request); polled at the v1 token endpoint with "
+            "`grant_type=device_code` and the device code in `code`. Approved as v2's codes are.",
+            body=form_body(schema("deviceCodeRequestV1")))},
         "/{tenant}/oauth2/v2.0/devicelogin": {
             **tenant,
             "get": operation("signIn.deviceLoginPage", "Device code sign-in page",
@@ -426,6 +468,24 @@ def paths(json_response, headers: dict) -> dict:
                                                                             "schema": {"type": "string"}}}},
                                            "400": html("An error page.")}),
                               page_errors, body=form_body(schema("authorizeForm")))},
+        "/{tenant}/oauth2/authorize": {
+            **tenant,
+            "get": operation("signIn.authorizePageV1", "Authorization code sign-in page (v1)",
+                             with_errors({"200": html("A sign-in form carrying the request's parameters."),
+                                          "400": html("An error page.")}),
+                             "v2's page with `resource` for `scope`. " + page_errors, parameters=query_v1),
+            "post": operation("signIn.authorizeV1", "Sign in for an authorization code (v1)",
+                              with_errors({"200": html("The form again: wrong name or password (AADSTS50126), or "
+                                                       "the `form_post` page."),
+                                           "302": {"description": "To the redirect URI with `code`, `state` and "
+                                                                  "`session_state`. The code grants the app's "
+                                                                  "delegated permissions (v1's static consent), an "
+                                                                  "ID token and a refresh token.",
+                                                   "headers": {"Location": {"required": True,
+                                                                            "schema": {"type": "string"}}}},
+                                           "400": html("An error page.")}),
+                              "v2's page with `resource` for `scope`. " + page_errors,
+                              body=form_body(schema("authorizeFormV1")))},
         **{path: {**tenant, **{method: operation(
             f"signIn.{name}{'Post' if method == 'post' else ''}", f"Sign out ({version})",
             with_errors({"200": html("A signed-out page: no registered redirect to go back to."),

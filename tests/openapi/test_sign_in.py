@@ -110,8 +110,10 @@ def test_sign_in_answers_validate_against_the_document(service, conformance, sig
          error="invalid_resource", code=500011)
     call("POST", v1, form(**{**v1_credentials, "client_secret": "wrong"}), expect=401, error="invalid_client",
          code=7000215)
-    call("POST", v1, form(**{**v1_credentials, "grant_type": "authorization_code"}), expect=400,
+    call("POST", v1, form(**{**v1_credentials, "grant_type": "magic"}), expect=400,
          error="unsupported_grant_type", code=70003)
+    call("POST", v1, form(**{**v1_credentials, "grant_type": "authorization_code"}), expect=400,
+         error="invalid_request", code=900144)
 
     # Device code: pending, approved on the page, then the tokens.
     codes = call("POST", f"/{tenant}/oauth2/v2.0/devicecode", form(client_id=public, scope=DELEGATED), expect=200).json
@@ -154,6 +156,38 @@ def test_sign_in_answers_validate_against_the_document(service, conformance, sig
     refused = form(**{**redeem, "code_verifier": "w" * 43}, code=code())
     call("POST", token, refused, expect=400, error="invalid_grant", code=501481)
     call("POST", token, refused, expect=400, error="invalid_grant", code=54005)
+
+    # v1's device code (ADAL's names: `resource`; polled with grant_type=device_code and `code`).
+    graph = "https://graph.microsoft.com"
+    v1_codes = call("POST", f"/{tenant}/oauth2/devicecode", form(client_id=public, resource=graph), expect=200).json
+    assert v1_codes["interval"] == "5" and "verification_url" in v1_codes
+    call("POST", f"/{tenant}/oauth2/devicecode", form(client_id=public, resource="https://vault.azure.net"),
+         expect=400, error="invalid_resource", code=500011)
+    call("POST", f"/{tenant}/oauth2/devicecode", form(client_id=public, scope=DELEGATED), expect=400,
+         error="invalid_request", code=900144)
+    v1_poll = {"grant_type": "device_code", "client_id": public, "resource": graph, "code": v1_codes["device_code"]}
+    call("POST", v1, form(**v1_poll), expect=400, error="authorization_pending", code=70016)
+    call("POST", login, form(otc=v1_codes["user_code"], login=USER, passwd=PASSWORD), expect=200)
+    assert call("POST", v1, form(**v1_poll), expect=200).json["resource"] == graph
+    call("POST", v1, form(**v1_poll), expect=400, error="invalid_grant", code=9002313)
+
+    # v1's authorize page: `resource` for `scope`; the code is redeemed at the v1 token endpoint.
+    v1_authorize = f"/{tenant}/oauth2/authorize"
+    v1_request = {"client_id": public, "response_type": "code", "redirect_uri": REDIRECT, "resource": graph,
+                  "state": "s3"}
+    page = call("GET", f"{v1_authorize}?{urllib.parse.urlencode(v1_request)}", expect=200).raw.decode()
+    assert 'name="resource"' in page
+    other = {**v1_request, "resource": "https://vault.azure.net"}
+    assert "AADSTS500011" in call("GET", f"{v1_authorize}?{urllib.parse.urlencode(other)}", expect=400).raw.decode()
+    assert "AADSTS50126" in call("POST", v1_authorize, form(**v1_request, login=USER, passwd="wrong"),
+                                 expect=200).raw.decode()
+    location = call("POST", v1_authorize, form(**v1_request, login=USER, passwd=PASSWORD),
+                    expect=302).headers["location"]
+    v1_code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0]
+    v1_redeem = {"grant_type": "authorization_code", "client_id": public, "redirect_uri": REDIRECT, "resource": graph,
+                 "code": v1_code}
+    assert {"id_token", "refresh_token"} <= set(call("POST", v1, form(**v1_redeem), expect=200).json)
+    call("POST", v1, form(**v1_redeem), expect=400, error="invalid_grant", code=54005)
 
     # Signing out: back to a registered redirect URI with state, else a page; v1 the same.
     for logout in (f"/{tenant}/oauth2/v2.0/logout", f"/{tenant}/oauth2/logout"):

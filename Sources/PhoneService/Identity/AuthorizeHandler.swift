@@ -6,14 +6,21 @@ import PhoneStore
 /// password and sends `code` and `state` to the registered redirect URI as `response_mode` says:
 /// `query` (the default) or `fragment` in a redirect, `form_post` as a page that posts them. A
 /// redirect URI that is not registered, or an unknown app, gets an error page, never a redirect.
+/// v1's `/{tenant}/oauth2/authorize` is the same page with `resource` for `scope` (ADAL-era clients).
 struct AuthorizeHandler: Sendable {
     let store: PhoneStore
     let codes: AuthorizationCodes
+    /// v1: `resource` names the API, and the code grants the app's static consent (`.default`).
+    var v1 = false
+
+    /// What a v1 code grants, as v2 names it: every delegated permission of the app, an ID token
+    /// and a refresh token (v1's code answer has both).
+    static let v1Scope = Scopes.graphPrefix + ".default openid offline_access"
 
     /// The parameters carried from the app's request through the page.
     static let carried = [
         "client_id", "response_type", "redirect_uri", "scope", "state", "nonce", "code_challenge",
-        "code_challenge_method", "response_mode", "login_hint", "prompt",
+        "code_challenge_method", "response_mode", "login_hint", "prompt", "resource",
     ]
 
     func show(_ call: Call) -> HandlerOutcome {
@@ -28,12 +35,13 @@ struct AuthorizeHandler: Sendable {
     }
 
     private func respond(_ call: Call, fields: [String: String], submitted: Bool) -> HandlerOutcome {
-        let (store, codes, response) = (store, codes, call.response)
+        let (store, codes, response, v1) = (store, codes, call.response, v1)
         let path = call.request.path
         return IdentityHandler.answer(call) { authority in
             let tenant: Tenant
             let app: AppRegistration
             let redirectURI: String
+            let scope: String
             do {
                 tenant = try authority.resolve(store, error: "invalid_request")
                 let clientID = fields["client_id"] ?? ""
@@ -56,7 +64,16 @@ struct AuthorizeHandler: Sendable {
                         "unsupported_response_type", 700_054,
                         "response_type '\(fields["response_type"] ?? "")' is not enabled for the application.")
                 }
-                _ = try Scopes(fields["scope"] ?? "", tenant: tenant)
+                if v1 {
+                    // Optional here: the token endpoint asks for it again.
+                    if let resource = fields["resource"], !Scopes.isGraph(resource: resource) {
+                        throw EntraError.unknownResource(resource, tenant: tenant.id)
+                    }
+                    scope = Self.v1Scope
+                } else {
+                    scope = fields["scope"] ?? ""
+                    _ = try Scopes(scope, tenant: tenant)
+                }
             } catch let error as EntraError {
                 return Self.page(
                     response, status: 400,
@@ -73,7 +90,7 @@ struct AuthorizeHandler: Sendable {
                     let challenge = fields["code_challenge"]
                     let code = codes.issue(
                         AuthorizationCodes.Grant(
-                            clientID: app.appID, redirectURI: redirectURI, scope: fields["scope"] ?? "",
+                            clientID: app.appID, redirectURI: redirectURI, scope: scope,
                             userID: user.id, nonce: fields["nonce"], challenge: challenge,
                             challengeMethod: fields["code_challenge_method"] ?? "plain",
                             expires: Date().timeIntervalSince1970 + AuthorizationCodes.lifetime))

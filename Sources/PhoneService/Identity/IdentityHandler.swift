@@ -9,12 +9,14 @@ struct IdentityHandler: Sendable {
     let tokens: TokenEndpoint
     let deviceCodes: DeviceCodes
     let authorize: AuthorizeHandler
+    let authorizeV1: AuthorizeHandler
 
     init(store: PhoneStore, deviceCodes: DeviceCodes, authorizationCodes: AuthorizationCodes) {
         self.store = store
         self.deviceCodes = deviceCodes
         self.tokens = TokenEndpoint(store: store, deviceCodes: deviceCodes, authorizationCodes: authorizationCodes)
         self.authorize = AuthorizeHandler(store: store, codes: authorizationCodes)
+        self.authorizeV1 = AuthorizeHandler(store: store, codes: authorizationCodes, v1: true)
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
@@ -34,6 +36,10 @@ struct IdentityHandler: Sendable {
         add("POST", "/oauth2/v2.0/devicelogin", deviceLogin.submit)
         add("GET", "/oauth2/v2.0/authorize", authorize.show)
         add("POST", "/oauth2/v2.0/authorize", authorize.submit)
+        // v1 (ADAL-era clients), as the v1 discovery document names them.
+        add("POST", "/oauth2/devicecode", deviceCodeV1)
+        add("GET", "/oauth2/authorize", authorizeV1.show)
+        add("POST", "/oauth2/authorize", authorizeV1.submit)
         let logout = LogoutHandler(store: store)
         for path in ["/oauth2/v2.0/logout", "/oauth2/logout"] {
             add("GET", path, logout.signOut)
@@ -166,39 +172,6 @@ struct IdentityHandler: Sendable {
                 return .object(members)
             }
             return call.response.json(status: 200, value: .object([("keys", .array(keys))]))
-        }
-    }
-
-    // MARK: Device code
-
-    /// Starts a device code sign-in: `client_id` and `scope` in a form. The code is approved
-    /// through the admin API (`POST /_admin/devicecodes/{userCode}/approve`); the client polls the
-    /// token endpoint meanwhile and hears `authorization_pending`.
-    func deviceCode(_ call: Call) -> HandlerOutcome {
-        let (store, deviceCodes, request) = (store, deviceCodes, call.request)
-        return Self.answer(call) { authority in
-            let tenant = try authority.resolve(store, error: "invalid_request")
-            let form = try FormBody(request.body)
-            let clientID = try form.required("client_id")
-            guard let app = try store.appRegistration(appID: clientID) else {
-                throw EntraError.unknownApplication(clientID, tenant: tenant.id)
-            }
-            let scope = try form.required("scope")
-            _ = try Scopes(scope, tenant: tenant)
-            let pending = deviceCodes.start(clientID: app.appID, scope: scope)
-            let uri = authority.base + "/" + authority.pathTenant(tenant) + "/oauth2/v2.0/devicelogin"
-            let value: JSONValue = .object([
-                ("user_code", .string(pending.userCode)), ("device_code", .string(pending.deviceCode)),
-                ("verification_uri", .string(uri)), ("expires_in", .number(DeviceCodes.lifetime)),
-                ("interval", .number(Double(DeviceCodes.interval))),
-                (
-                    "message",
-                    .string(
-                        "To sign in, use a web browser to open the page \(uri) and enter the code \(pending.userCode) "
-                            + "to authenticate.")
-                ),
-            ])
-            return call.response.json(status: 200, value: value)
         }
     }
 

@@ -27,19 +27,13 @@ struct TokenEndpoint: Sendable {
             let answer: TokenAnswer
             switch grant {
             case Self.deviceCodeGrant:
-                let pending = try deviceCodes.redeem(
-                    deviceCode: try form.required("device_code"), clientID: client.app.appID)
-                guard let userID = pending.approvedUserID, let user = try store.user(key: userID) else {
-                    throw EntraError.badDeviceCode
-                }
-                let asked = try Scopes(pending.scope, tenant: tenant)
+                let (user, scope) = try deviceCodes.user(
+                    deviceCode: try form.required("device_code"), client: client, store: store)
                 answer = try Self.userTokens(
-                    user, asked: asked, client: client, issuer: issuer, authority: authority, form)
+                    user, asked: try Scopes(scope, tenant: tenant), client: client, issuer: issuer,
+                    authority: authority, form)
             case "authorization_code":
-                let grant = try authorizationCodes.redeem(
-                    try form.required("code"), clientID: client.app.appID, redirectURI: form["redirect_uri"],
-                    verifier: form["code_verifier"])
-                guard let user = try store.user(key: grant.userID) else { throw EntraError.badAuthorizationCode }
+                let (user, grant) = try authorizationCodes.user(form, client: client, store: store)
                 let asked = try Scopes(grant.scope, tenant: tenant)
                 answer = try Self.userTokens(
                     user, asked: asked, client: client, issuer: issuer, authority: authority, form, nonce: grant.nonce)
@@ -74,14 +68,16 @@ struct TokenEndpoint: Sendable {
 
     /// The v1 endpoint: `resource` names the API (Microsoft Graph only), and a user's token carries
     /// every delegated permission the app has, as v1 tokens carry the app's static consent.
+    /// Codes of either version's authorize page and device code endpoint are redeemed here too.
     func tokenV1(_ call: Call) -> HandlerOutcome {
-        let store = store
+        let (store, deviceCodes, authorizationCodes) = (store, deviceCodes, authorizationCodes)
         let request = call.request
         return IdentityHandler.answer(call) { authority in
             let tenant = try authority.resolve(store, error: "invalid_request")
             let form = try FormBody(request.body)
             let grant = try form.required("grant_type")
-            guard Self.grants.contains(grant) else { throw EntraError.unsupportedGrantType(grant) }
+            guard Self.grants.contains(grant) || grant == Self.v1DeviceCodeGrant || grant == "authorization_code"
+            else { throw EntraError.unsupportedGrantType(grant) }
             let client = try ClientAuthentication(store: store, tenant: tenant, authority: authority)
                 .authenticate(form, authorization: request.header("authorization"), grant: grant)
             let resource = try form.required("resource")
@@ -105,6 +101,16 @@ struct TokenEndpoint: Sendable {
                 asked.oidc.append("offline_access")
                 answer = try Self.userTokens(
                     user, asked: asked, client: client, issuer: issuer, authority: authority, form)
+            case Self.v1DeviceCodeGrant:
+                let user = try deviceCodes.user(deviceCode: try form.required("code"), client: client, store: store).0
+                asked.oidc.append("offline_access")
+                answer = try Self.userTokens(
+                    user, asked: asked, client: client, issuer: issuer, authority: authority, form)
+            case "authorization_code":
+                let (user, grant) = try authorizationCodes.user(form, client: client, store: store)
+                asked.oidc = ["openid", "offline_access"]
+                answer = try Self.userTokens(
+                    user, asked: asked, client: client, issuer: issuer, authority: authority, form, nonce: grant.nonce)
             default:
                 let refreshed = try RefreshGrant.redeem(
                     try form.required("refresh_token"), clientID: client.app.appID, store: store)
@@ -119,6 +125,8 @@ struct TokenEndpoint: Sendable {
     static let grants: Set<String> = ["client_credentials", "password", "refresh_token"]
     /// RFC 8628's grant type; the v2 endpoint only.
     static let deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code"
+    /// v1's name for it, with the device code in `code` (ADAL's `OAuth2GrantType.DEVICE_CODE`).
+    static let v1DeviceCodeGrant = "device_code"
 
     /// The user a password grant names, if the password is theirs.
     static func signIn(_ form: FormBody, store: PhoneStore, tenant: Tenant) throws -> User {

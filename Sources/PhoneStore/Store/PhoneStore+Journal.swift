@@ -164,6 +164,9 @@ extension PhoneStore {
         return try perform(PendingWrite { db in try Self.prune(settings, in: db, now: now) })
     }
 
+    /// The most rows a `since` filter's bound on the arrival number looks at (journalEntries).
+    static let sinceBoundRows = 1000
+
     /// One page of journal rows, newest first (by arrival number; then by id, should two processes
     /// have numbered rows of one file alike), and whether more follow.
     public func journalEntries(_ filter: JournalFilter) throws(StoreError) -> (entries: [JournalEntry], more: Bool) {
@@ -194,7 +197,19 @@ extension PhoneStore {
             }
             if let since = filter.since {
                 conditions.append("at >= ?")
-                values.append(.text(since))
+                // Changes no result (a row at or after `since` has a seq at least the least of theirs),
+                // but lets SQLite end its walk down the arrival index there instead of walking all of
+                // it when few rows qualify. The least is read through the time index (min() would
+                // walk the arrival index from the oldest); past sinceBoundRows rows the bound is 0
+                // (none): reading it would cost more than the walk from the newest, which then soon
+                // fills its page (unless another filter is selective).
+                conditions.append(
+                    """
+                    seq >= (SELECT CASE WHEN count(*) > ? THEN 0 ELSE min(seq) END FROM (SELECT seq \
+                    FROM request_journal INDEXED BY request_journal_by_time WHERE at >= ? LIMIT ?))
+                    """)
+                let rows = Int64(Self.sinceBoundRows)
+                values += [.text(since), .integer(rows), .text(since), .integer(rows + 1)]
             }
             if let storedAfter = filter.storedAfter {
                 conditions.append("id > ?")
