@@ -4,7 +4,9 @@ import Testing
 
 /// `RouteGroup`: a handler's routes under one prefix, added to the table as named.
 @Suite struct RouteGroupTests {
-    private static let answer: @Sendable (Call) throws -> HandlerOutcome = { _ in throw GraphError.badRequest("unused") }
+    private static let answer: @Sendable (Call) throws -> HandlerOutcome = { _ in
+        throw GraphError.badRequest("unused")
+    }
 
     @Test func routesLandUnderThePrefixUnthrottledAndInOrder() throws {
         var add = RouteGroup(prefix: "/_admin/things")
