@@ -27,9 +27,7 @@ struct AdminHandler: Sendable {
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
-        func add(_ method: String, _ path: String, _ handle: @escaping @Sendable (Call) throws -> HandlerOutcome) {
-            table.add(method, "/\(RouteFamily.adminPrefix)" + path, Endpoint(throttled: false, handle))
-        }
+        var add = RouteGroup(prefix: "/\(RouteFamily.adminPrefix)")
         add("GET", "/users", listUsers)
         add("POST", "/users", addUser)
         add("GET", "/users/{user}", getUser)
@@ -64,6 +62,7 @@ struct AdminHandler: Sendable {
         add("GET", "/throttling", getThrottling)
         add("PUT", "/throttling", setThrottling)
         add("GET", "/tls/ca-cert", caCertificate)
+        table.add(add)
     }
 
     // MARK: Users and groups

@@ -127,9 +127,8 @@ final class RequestPipeline: Sendable {
             try family == .metrics ? authenticateMetrics(request) : authenticateAdmin(request)
         }
         let match = try route(request, family: family)
-        record.metrics =
-            match.handler(for: request.method)?.metrics
-            ?? metrics.fallback(route: match.pattern, method: request.method)
+        // A match has an endpoint; a table built without `ServiceMetrics.attach` finds its pattern's.
+        record.metrics = (match.handlers.first?.handler.metrics ?? metrics.pattern(match.pattern))[request.method]
         if family == .graph {
             let caller = try verifier.principal(authorization: request.header("authorization"))
             record.principal = caller
@@ -261,7 +260,7 @@ final class RequestPipeline: Sendable {
             if let cause = failure?.cause { metadata["cause"] = "\(cause)" }
             logger.error("request failed", metadata: metadata)
         }
-        (record.metrics ?? metrics.fallback(route: nil, method: record.request.method)).observe(
+        (record.metrics ?? metrics.unmatched[record.request.method]).observe(
             status: answer.status, nanoseconds: record.elapsedNanoseconds)
         requestLog.record(
             RequestLog.Fields(

@@ -20,9 +20,7 @@ struct IdentityHandler: Sendable {
     }
 
     func register(in table: inout RouteTable<Endpoint>) {
-        func add(_ method: String, _ path: String, _ handle: @escaping @Sendable (Call) throws -> HandlerOutcome) {
-            table.add(method, "/{tenant}" + path, Endpoint(throttled: false, handle))
-        }
+        var add = RouteGroup(prefix: "/{tenant}")
         add("GET", "/v2.0/.well-known/openid-configuration", configurationV2)
         add("GET", "/.well-known/openid-configuration", configurationV1)
         add("GET", "/discovery/v2.0/keys", keysV2)
@@ -45,6 +43,7 @@ struct IdentityHandler: Sendable {
             add("GET", path, logout.signOut)
             add("POST", path, logout.signOut)
         }
+        table.add(add)
     }
 
     /// Answers `work`'s response, or its `EntraError` in Entra's shape; off the pool thread, as

@@ -1,16 +1,18 @@
 import Metrics
 import Synchronization
 
-/// The request metrics of one route template and method, held by its endpoint (made when the route
-/// table is built), so a request reaches them through a reference instead of building labels and
-/// looking them up. The duration histogram and a counter per status are made on first use, under
-/// one lock taken once per request: a route nobody called adds nothing to the exposition, and
-/// statuses are few and bounded.
+/// The request metrics of one route template and one method label, made when a route table is built
+/// (`PatternMetrics`). Its series (the duration histogram, a counter per status) are made on the
+/// first request that needs them, so a route nobody called adds nothing to the exposition; each is
+/// kept in a slot set once (`LazyReference`), so a request finds it again without a lock.
 final class RouteMetrics: Sendable {
     let route: String
     let method: String
     private let factory: any MetricsFactory
-    private let made = Mutex<(duration: Metrics.Timer?, counters: [Int: Metrics.Counter])>((nil, [:]))
+    private let duration = LazyReference<Metrics.Timer>()
+    /// The counters of statuses 100 to 599, by class (1xx to 5xx); a class's block is made on its
+    /// first status.
+    private let classes = InlineArray<5, LazyReference<StatusCounters>> { _ in LazyReference() }
 
     init(route: String, method: String, factory: any MetricsFactory) {
         self.route = route
@@ -20,21 +22,34 @@ final class RouteMetrics: Sendable {
 
     /// One request answered `status` after `nanoseconds`.
     func observe(status: Int, nanoseconds: UInt64) {
-        let (duration, counter) = made.withLock { made in
-            let duration =
-                made.duration
-                ?? Metrics.Timer(
+        let duration =
+            duration.load()
+            ?? duration.storeIfNil(
+                Metrics.Timer(
                     label: ServiceMetrics.Name.requestDuration, dimensions: [("route", route), ("method", method)],
-                    factory: factory)
-            made.duration = duration
-            if let counter = made.counters[status] { return (duration, counter) }
-            let counter = Metrics.Counter(
-                label: ServiceMetrics.Name.requests,
-                dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
-            made.counters[status] = counter
-            return (duration, counter)
-        }
+                    factory: factory))
         duration.recordNanoseconds(nanoseconds)
-        counter.increment()
+        counter(status).increment()
     }
+
+    /// The counter of `status`. Two requests can make the same one at once: the registry hands both
+    /// the same series, and the slot keeps one.
+    private func counter(_ status: Int) -> Metrics.Counter {
+        // The service sends no other status; one would still be counted, through the registry.
+        guard (100...599).contains(status) else { return makeCounter(status) }
+        let (hundreds, rest) = status.quotientAndRemainder(dividingBy: 100)
+        let block = classes[hundreds - 1].load() ?? classes[hundreds - 1].storeIfNil(StatusCounters())
+        return block.slots[rest].load() ?? block.slots[rest].storeIfNil(makeCounter(status))
+    }
+
+    private func makeCounter(_ status: Int) -> Metrics.Counter {
+        Metrics.Counter(
+            label: ServiceMetrics.Name.requests,
+            dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
+    }
+}
+
+/// The counters of one status class (`2xx`), a slot per status.
+private final class StatusCounters: Sendable {
+    let slots = InlineArray<100, LazyReference<Metrics.Counter>> { _ in LazyReference() }
 }

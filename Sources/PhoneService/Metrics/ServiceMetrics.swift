@@ -52,8 +52,11 @@ final class ServiceMetrics: Sendable {
     private struct WeakStore: Sendable {
         weak var store: PhoneStore?
     }
-    /// Request metrics of paths no route matched, or methods a route does not have, by method.
-    private let unmatched = Mutex<[String: RouteMetrics]>([:])
+    /// Each route pattern's request metrics, shared by the tables that have it (tenants'); read and
+    /// added to when a table is built, never by a request.
+    private let patterns = Mutex<[String: PatternMetrics]>([:])
+    /// The request metrics of requests no route matched: `route="unmatched"`.
+    let unmatched: PatternMetrics
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -75,24 +78,15 @@ final class ServiceMetrics: Sendable {
         journalBuffered = Metrics.Gauge(label: Name.journalBuffered, factory: factory)
         tenants = Metrics.Gauge(label: Name.tenants, factory: factory)
         openDatabases = Metrics.Gauge(label: Name.openDatabases, factory: factory)
+        unmatched = PatternMetrics(route: "unmatched", factory: factory)
     }
 
-    /// The metrics of `method` on the route template `route` (made once per endpoint).
-    func route(_ route: String, method: String) -> RouteMetrics {
-        RouteMetrics(route: route, method: method, factory: factory)
-    }
-
-    /// For a request no endpoint answered: its route template (or "unmatched"), and its method when
-    /// it is a standard one ("other" otherwise, so a client cannot add label values at will).
-    func fallback(route: String?, method: String) -> RouteMetrics {
-        let known = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(method)
-        let route = route ?? "unmatched"
-        let method = known ? method : "other"
-        return unmatched.withLock { table in
-            let key = route + " " + method
-            if let metrics = table[key] { return metrics }
-            let metrics = RouteMetrics(route: route, method: method, factory: factory)
-            table[key] = metrics
+    /// The request metrics of the route pattern `route`, made on the first table that has it.
+    func pattern(_ route: String) -> PatternMetrics {
+        patterns.withLock { patterns in
+            if let metrics = patterns[route] { return metrics }
+            let metrics = PatternMetrics(route: route, factory: factory)
+            patterns[route] = metrics
             return metrics
         }
     }
@@ -100,10 +94,10 @@ final class ServiceMetrics: Sendable {
     /// Reads `count` (a server's requests in flight) at every scrape.
     func countInFlight(_ count: @escaping @Sendable () -> Int) { sampled.withLock { $0.inFlight.append(count) } }
 
-    /// Gives every endpoint of `routes` its request metrics (once, when the table is built), so a
-    /// request only follows a reference.
+    /// Gives every endpoint of `routes` its pattern's request metrics (once, when the table is
+    /// built), so a request only follows a reference.
     func attach(to routes: inout RouteTable<Endpoint>) {
-        routes.updateHandlers { pattern, method, endpoint in endpoint.metrics = route(pattern, method: method) }
+        routes.updateHandlers { pattern, _, endpoint in endpoint.metrics = self.pattern(pattern) }
     }
 
     /// Observes `store`'s writer and adds its queue and journal buffer to the gauges at every

@@ -6,8 +6,9 @@ struct Endpoint: Sendable {
     var addressesUser = false
     /// Throttling counts this request; a batch is counted by its inner requests instead.
     var throttled = true
-    /// This route's request metrics, attached once the table is built (`ServiceMetrics.route`).
-    var metrics: RouteMetrics?
+    /// The request metrics of this route's pattern, for every method (a `405` counts there too),
+    /// attached once the table is built (`ServiceMetrics.attach`).
+    var metrics: PatternMetrics?
     let handle: @Sendable (Call) throws -> HandlerOutcome
 
     init(

@@ -8,13 +8,12 @@ struct OperatorHandler: Sendable {
     let tenants: TenantDirectory
 
     func register(in table: inout RouteTable<Endpoint>) {
-        func add(_ method: String, _ path: String, _ handle: @escaping @Sendable (Call) throws -> HandlerOutcome) {
-            table.add(method, "/\(RouteFamily.adminPrefix)/tenants" + path, Endpoint(throttled: false, handle))
-        }
+        var add = RouteGroup(prefix: "/\(RouteFamily.adminPrefix)/tenants")
         add("GET", "", list)
         add("POST", "", create)
         add("GET", "/{tenant}", get)
         add("DELETE", "/{tenant}", delete)
+        table.add(add)
     }
 
     func list(_ call: Call) -> HandlerOutcome {
