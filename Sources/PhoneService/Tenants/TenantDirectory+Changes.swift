@@ -9,12 +9,13 @@ extension TenantDirectory {
     }
 
     /// Makes a tenant and answers once the registry's row committed; only then can requests reach
-    /// it. Without an `id`, a tenant from the pool (made ahead: a commit); otherwise, or when the
-    /// pool is empty, the template copied to its file (synced) and opened with its id. Creations
-    /// run side by side (their registry rows share group commits); an id is taken by one at a time.
+    /// it. Without an `id`, a tenant from the pool (made ahead, served already: a commit);
+    /// otherwise, or when the pool is empty, the template copied to its file (synced), opened with
+    /// its id and served. Creations run side by side (their registry rows share group commits, and
+    /// nothing is built under the directory's lock); an id is taken by one at a time.
     func create(id requested: String?, displayName: String, keep: Bool) throws -> TenantRecord {
-        var store = requested == nil ? pool.take() : nil
-        let id = store?.tenant.id ?? requested ?? UUID().uuidString.lowercased()
+        var runtime = requested == nil ? pool.take() : nil
+        let id = runtime?.store.tenant.id ?? requested ?? UUID().uuidString.lowercased()
         try inner.withLock { inner throws(ChangeError) in
             if id == defaultTenant.store.tenant.id || inner.entries[id] != nil || inner.changing.contains(id) {
                 throw .exists(id)
@@ -23,29 +24,30 @@ extension TenantDirectory {
         }
         defer { _ = inner.withLock { $0.changing.remove(id) } }
         do {
-            if store == nil {
+            if runtime == nil {
                 removeFiles(of: id)
                 try templates.template().copy(to: paths.file(of: id))
-                store = try PhoneStore(
+                let store = try PhoneStore(
                     path: paths.file(of: id), durability: defaultTenant.store.durability,
                     journal: defaultTenant.store.journalSettings, tenantID: id, service: defaultTenant.store)
+                runtime = make(store, TenantState(), paths.snapshots(of: id))
             }
-            guard let store else { throw StoreError.noTenant }
+            guard let runtime else { throw StoreError.noTenant }
             let record = TenantRecord(
-                id: id, displayName: displayName, adminKey: store.tenant.adminKey, keep: keep,
+                id: id, displayName: displayName, adminKey: runtime.store.tenant.adminKey, keep: keep,
                 createdAt: Timestamp.now())
             try defaultTenant.store.perform(.registerTenant(record))
             inner.withLock { inner in
-                var entry = Entry(record: record)
+                var entry = Entry(record: record, state: runtime.state)
                 inner.clock += 1
                 entry.lastUsed = inner.clock
-                admit(store, &entry, &inner)
+                admit(runtime, &entry, &inner)
                 inner.entries[id] = entry
                 inner.byAdminKey[Secrets.hash(clientSecret: record.adminKey)] = id
             }
             return record
         } catch {
-            store?.close()
+            runtime?.store.close()
             removeFiles(of: id)
             throw error
         }
@@ -84,9 +86,9 @@ extension TenantDirectory {
             try? runtime.store.checkpoint()
             runtime.store.close()
         }
-        for store in pool.drain() {
-            store.close()
-            removeFiles(of: store.tenant.id)
+        for runtime in pool.drain() {
+            runtime.store.close()
+            removeFiles(of: runtime.store.tenant.id)
         }
     }
 

@@ -24,7 +24,7 @@ final class TenantDirectory: Sendable {
 
     struct Entry {
         var record: TenantRecord
-        let state = TenantState()
+        var state = TenantState()
         var runtime: TenantRuntime?
         var lastUsed: UInt64 = 0
     }
@@ -77,8 +77,9 @@ final class TenantDirectory: Sendable {
         self.pool = TenantPool(capacity: pool) {
             let id = UUID().uuidString.lowercased()
             try templates.template().copy(to: paths.file(of: id))
-            return try PhoneStore(
+            let created = try PhoneStore(
                 path: paths.file(of: id), durability: durability, journal: journal, tenantID: id, service: store)
+            return make(created, TenantState(), paths.snapshots(of: id))
         }
         // The pool is filled from the first creation on: a service whose tenants only serve
         // keeps no spare files.
@@ -138,8 +139,14 @@ final class TenantDirectory: Sendable {
 
     /// Makes `entry` open on `store`, closing the least recently used tenant first when full.
     func admit(_ store: PhoneStore, _ entry: inout Entry, _ inner: inout Inner) {
+        admit(make(store, entry.state, paths.snapshots(of: entry.record.id)), &entry, &inner)
+    }
+
+    /// Makes `entry` open as `runtime` (built with `entry.state`), closing the least recently used
+    /// tenant first when full.
+    func admit(_ runtime: TenantRuntime, _ entry: inout Entry, _ inner: inout Inner) {
         if inner.openCount >= maximumOpen { Self.closeLeastRecentlyUsed(&inner) }
-        entry.runtime = make(store, entry.state, paths.snapshots(of: entry.record.id))
+        entry.runtime = runtime
         inner.openCount += 1
     }
 

@@ -3,10 +3,10 @@ import PhoneStore
 import Synchronization
 
 /// A few tenants made ahead of time, so that `POST /_admin/tenants` without an `id` is a registry
-/// commit rather than a file creation (synced) and an open (docs/tenants.md has the costs). Each is
-/// a whole tenant at its final path (`FILE.tenants/<id>.db`, a random id), open, but in no
-/// registry: a restart removes it like any file of no registered tenant. No signing key is made:
-/// tenants sign with the service's.
+/// commit rather than a file creation (synced), an open and a route table (docs/tenants.md has the
+/// costs). Each is a whole tenant at its final path (`FILE.tenants/<id>.db`, a random id), open and
+/// ready to serve, but in no registry: a restart removes it like any file of no registered tenant.
+/// No signing key is made: tenants sign with the service's.
 ///
 /// Refilled in the background by up to `makers` tenants at a time: when parallel test workers
 /// take tenants faster than one maker makes them, the rest would be made on their requests' path.
@@ -14,16 +14,16 @@ final class TenantPool: Sendable {
     let capacity: Int
     let makers: Int
     private struct State {
-        var ready: [PhoneStore] = []
+        var ready: [TenantRuntime] = []
         var making = 0
     }
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "phone-service-tenant-pool", qos: .utility, attributes: .concurrent)
     private let running = DispatchGroup()
-    private let make: @Sendable () throws -> PhoneStore
+    private let make: @Sendable () throws -> TenantRuntime
 
-    /// `make`: a new tenant's store (file copied from the template, opened with a new id).
-    init(capacity: Int, makers: Int = 2, make: @escaping @Sendable () throws -> PhoneStore) {
+    /// `make`: a new tenant (file copied from the template, opened with a new id, served).
+    init(capacity: Int, makers: Int = 2, make: @escaping @Sendable () throws -> TenantRuntime) {
         self.capacity = capacity
         self.makers = max(1, makers)
         self.make = make
@@ -32,7 +32,7 @@ final class TenantPool: Sendable {
     var readyCount: Int { state.withLock { $0.ready.count } }
 
     /// A ready tenant, if one is; starts a refill either way.
-    func take() -> PhoneStore? {
+    func take() -> TenantRuntime? {
         let store = state.withLock { $0.ready.isEmpty ? nil : $0.ready.removeFirst() }
         fill()
         return store
@@ -62,7 +62,7 @@ final class TenantPool: Sendable {
 
     /// Waits for the makers and hands back the tenants still waiting (their files are the
     /// caller's). Called at shutdown, when nothing takes or fills any more.
-    func drain() -> [PhoneStore] {
+    func drain() -> [TenantRuntime] {
         running.wait()
         return state.withLock { state in
             defer { state.ready = [] }
