@@ -1,8 +1,9 @@
 import Synchronization
 
 /// A reference set once, then read without a lock: `AtomicLazyReference`'s contract. That type's
-/// `load` is not inlinable in the toolchain, so each read is a generic call into the library
-/// (callgrind: two reads cost a request about 2,300 instructions); this one compiles to an atomic load.
+/// `load` is not inlinable in the toolchain, so each read is a generic call into the library that
+/// costs more than the old lock did (the numbers are in the commit that added this); this one
+/// compiles to an atomic load.
 struct LazyReference<Instance: AnyObject & Sendable>: ~Copyable, Sendable {
     private let storage = Atomic<Unmanaged<Instance>?>(nil)
 
