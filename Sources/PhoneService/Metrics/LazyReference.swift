@@ -1,9 +1,8 @@
 import Synchronization
 
-/// A reference set once, then read without a lock: `AtomicLazyReference`'s contract. That type's
-/// `load` is not inlinable in the toolchain, so each read is a generic call into the library that
-/// costs more than the old lock did (the numbers are in the commit that added this); this one
-/// compiles to an atomic load.
+/// A reference set once, then read without a lock: `AtomicLazyReference`'s contract, in a form whose
+/// `load` compiles to an atomic load. That type's `load` is not inlinable in this toolchain, so every
+/// request would make a generic call into the library for each read.
 struct LazyReference<Instance: AnyObject & Sendable>: ~Copyable, Sendable {
     private let storage = Atomic<Unmanaged<Instance>?>(nil)
 

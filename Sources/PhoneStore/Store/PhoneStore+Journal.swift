@@ -197,12 +197,10 @@ extension PhoneStore {
             }
             if let since = filter.since {
                 conditions.append("at >= ?")
-                // Changes no result (a row at or after `since` has a seq at least the least of theirs),
-                // but lets SQLite end its walk down the arrival index there instead of walking all of
-                // it when few rows qualify. The least is read through the time index (min() would
-                // walk the arrival index from the oldest); past sinceBoundRows rows the bound is 0
-                // (none): reading it would cost more than the walk from the newest, which then soon
-                // fills its page (unless another filter is selective).
+                // A bound that changes no result (a row at or after `since` has a seq at least the
+                // least of theirs) and lets SQLite stop its walk down the arrival index there when few
+                // rows qualify. The least is read through the time index, which holds them together;
+                // when many qualify the walk from the newest fills its page soon, so the bound is 0.
                 conditions.append(
                     """
                     seq >= (SELECT CASE WHEN count(*) > ? THEN 0 ELSE min(seq) END FROM (SELECT seq \
