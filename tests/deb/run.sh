@@ -28,15 +28,9 @@ if [ $# != 1 ] || [ ! -f "$1" ]; then
     exit 2
 fi
 DEB=$(readlink -f "$1")
-if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then exec sudo -n -E "$0" "$@"; fi
-    echo "tests/deb/run.sh: needs root (debootstrap, unshare, nsenter)" >&2
-    exit 1
-fi
-if [ -z "${_PHONE_SERVICE_DEB_TEST_TIMED:-}" ]; then
-    export _PHONE_SERVICE_DEB_TEST_TIMED=1
-    exec timeout --kill-after=20 "$TIME_LIMIT" "$0" "$@"
-fi
+# shellcheck source=tests/root-and-time-limit.sh
+. "$HERE/../root-and-time-limit.sh"
+root_within "$TIME_LIMIT" "debootstrap, unshare, nsenter" "$0" "$@"
 STARTED_AT=$(date +%s)
 log() { echo "    $*"; }
 

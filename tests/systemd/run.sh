@@ -24,17 +24,10 @@ REPO=$(cd "$HERE/../.." && pwd)
 TIME_LIMIT=${PHONE_SERVICE_SYSTEMD_TEST_TIMEOUT:-600}
 PYTHON=${PYTHON:-python3}
 
-if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then exec sudo -n -E "$0" "$@"; fi
-    echo "tests/systemd/run.sh: needs root (it runs a private systemd with unshare and nsenter)" >&2
-    exit 1
-fi
-# The time limit covers everything below; timeout signals this script's whole process group, and
-# the trap below stops the private systemd.
-if [ -z "${_PHONE_SERVICE_SYSTEMD_TEST_TIMED:-}" ]; then
-    export _PHONE_SERVICE_SYSTEMD_TEST_TIMED=1
-    exec timeout --kill-after=20 "$TIME_LIMIT" "$0" "$@"
-fi
+# The time limit covers everything below; the trap below stops the private systemd.
+# shellcheck source=tests/root-and-time-limit.sh
+. "$HERE/../root-and-time-limit.sh"
+root_within "$TIME_LIMIT" "it runs a private systemd with unshare and nsenter" "$0" "$@"
 
 STARTED_AT=$(date +%s)
 log() { echo "    $*"; }

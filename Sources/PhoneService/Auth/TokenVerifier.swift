@@ -31,7 +31,7 @@ struct TokenVerifier: Sendable {
 
     init(store: PhoneStore) {
         currentTenant = { store.tenant }
-        currentKeys = { tenant in tenant.signingKeys.isEmpty ? store.serviceSigningKeys : tenant.signingKeys }
+        currentKeys = { tenant in store.publishedSigningKeys(of: tenant) }
         reloadKeys = { (try? store.reloadTenant()).map { _ in store.publishedSigningKeys } }
     }
 
@@ -114,6 +114,16 @@ struct TokenVerifier: Sendable {
         return String(Substring(header.utf8[start..<end]))
     }
 
+    /// Whether a token's claims were issued since the tenant's last reset: its `rh` is the tenant's
+    /// token epoch. A token without `rh` predates epochs, and its key alone decides.
+    static func isOfCurrentEpoch(_ claims: JSONValue, tenant: Tenant) -> Bool {
+        switch claims["rh"] {
+        case .none: true
+        case .string(let epoch): epoch == tenant.tokenEpoch
+        case .some: false
+        }
+    }
+
     func principal(claims: JSONValue, now: Double) throws(GraphError) -> Principal {
         try principal(claims: claims, tenant: currentTenant(), now: now)
     }
@@ -127,12 +137,7 @@ struct TokenVerifier: Sendable {
         guard case .string(let issuer) = claims["iss"],
             issuer == IdentityURLs.issuerV1(tenantID: tid) || issuer.hasSuffix("/\(tid)/v2.0")
         else { throw Self.invalid }
-        // Issued before the tenant's last reset (a token without `rh` predates epochs: its key decides).
-        switch claims["rh"] {
-        case .none: break
-        case .string(let epoch): guard epoch == tenant.tokenEpoch else { throw Self.invalid }
-        case .some: throw Self.invalid
-        }
+        guard Self.isOfCurrentEpoch(claims, tenant: tenant) else { throw Self.invalid }
         guard case .number(let expires) = claims["exp"] else { throw Self.invalid }
         guard now < expires + Self.clockSkew else { throw Self.lifetime }
         switch claims["nbf"] {

@@ -26,7 +26,7 @@ enum RefreshGrant {
             throw EntraError.badRefreshToken
         }
         guard claims["typ"] == .string("refresh"), claims["tid"] == .string(tenant.id),
-            claims["rh"] == nil || claims["rh"] == .string(tenant.tokenEpoch),
+            TokenVerifier.isOfCurrentEpoch(claims, tenant: tenant),
             case .string(let audience) = claims["aud"], audience.lowercased() == clientID.lowercased()
         else { throw EntraError.badRefreshToken }
         guard case .number(let expires) = claims["exp"], now < expires else { throw EntraError.expiredGrant }

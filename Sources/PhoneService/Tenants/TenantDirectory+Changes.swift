@@ -26,11 +26,7 @@ extension TenantDirectory {
         do {
             if runtime == nil {
                 removeFiles(of: id)
-                try templates.template().copy(to: paths.file(of: id))
-                let store = try PhoneStore(
-                    path: paths.file(of: id), durability: defaultTenant.store.durability,
-                    journal: defaultTenant.store.journalSettings, tenantID: id, service: defaultTenant.store)
-                runtime = make(store, TenantState(), paths.snapshots(of: id))
+                runtime = try Self.newTenant(id: id, templates: templates, service: defaultTenant.store, make: make)
             }
             guard let runtime else { throw StoreError.noTenant }
             let record = TenantRecord(

@@ -73,17 +73,28 @@ final class TenantDirectory: Sendable {
         self.inner = Mutex(inner)
         let templates = TemplateCache(paths: paths)
         self.templates = templates
-        let (durability, journal) = (store.durability, store.journalSettings)
         self.pool = TenantPool(capacity: pool) {
-            let id = UUID().uuidString.lowercased()
-            try templates.template().copy(to: paths.file(of: id))
-            let created = try PhoneStore(
-                path: paths.file(of: id), durability: durability, journal: journal, tenantID: id, service: store)
-            return make(created, TenantState(), paths.snapshots(of: id))
+            try Self.newTenant(
+                id: UUID().uuidString.lowercased(), templates: templates, service: store, make: make)
         }
         // The pool is filled from the first creation on: a service whose tenants only serve
         // keeps no spare files.
         sweep(keeping: Set(inner.entries.keys))
+    }
+
+    /// A new tenant `id`, ready to serve: the template copied to its file (synced), opened with its
+    /// id as another tenant of `service`'s, and its runtime built. The pool's makers and a creation
+    /// that finds the pool empty both make tenants here.
+    static func newTenant(
+        id: String, templates: TemplateCache, service: PhoneStore,
+        make: @Sendable (PhoneStore, TenantState, String) -> TenantRuntime
+    ) throws -> TenantRuntime {
+        let file = templates.paths.file(of: id)
+        try templates.template().copy(to: file)
+        let store = try PhoneStore(
+            path: file, durability: service.durability, journal: service.journalSettings, tenantID: id,
+            service: service)
+        return make(store, TenantState(), templates.paths.snapshots(of: id))
     }
 
     /// The most recent modification of a tenant's database or its WAL. An empty WAL is left out:

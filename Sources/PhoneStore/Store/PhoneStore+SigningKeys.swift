@@ -17,9 +17,11 @@ extension PhoneStore {
 
     /// The keys this tenant signs with and publishes: its own once it has any (a rotation made
     /// them), otherwise the service's, as Entra signs every tenant's tokens with one key set.
-    public var publishedSigningKeys: [SigningKeyRecord] {
-        let own = tenant.signingKeys
-        return own.isEmpty ? serviceSigningKeys : own
+    public var publishedSigningKeys: [SigningKeyRecord] { publishedSigningKeys(of: tenant) }
+
+    /// The keys `tenant` (this store's, as read once by the caller) publishes.
+    public func publishedSigningKeys(of tenant: Tenant) -> [SigningKeyRecord] {
+        tenant.signingKeys.isEmpty ? serviceSigningKeys : tenant.signingKeys
     }
 
     /// Stores `key` as the service's current signing key unless there is one already (two first
